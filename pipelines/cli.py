@@ -1,0 +1,49 @@
+"""The `celedger` command. Unusable input ends in one line on stderr and exit code 2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from pipelines.errors import CeledgerError
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a YYYY-MM-DD date") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="celedger", description="CE compliance from xAPI statements.")
+    commands = top.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="load statements, build ledgers and compliance tables, publish")
+    run.add_argument("--config", type=Path, required=True, help="config folder (policy.yaml, roster.csv, ...)")
+    run.add_argument("--statements", type=Path, nargs="+", required=True, help="statement files or folders")
+    run.add_argument("--as-of", type=iso_date, required=True, help="status date, YYYY-MM-DD")
+    run.add_argument("--out", type=Path, required=True, help="folder for CSV, Parquet and the HTML report")
+    run.add_argument("--warehouse", type=Path, help="DuckDB file (default: OUT/warehouse.duckdb)")
+    run.add_argument("--full", action="store_true", help="recompute every worker's credit, not just the new")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            from pipelines.run import run
+            from pipelines.summary import print_summary
+
+            result = run(args.config, args.statements, args.as_of, args.out, args.warehouse, args.full)
+            print_summary(result)
+    except CeledgerError as err:
+        print(f"celedger: error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

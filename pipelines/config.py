@@ -1,0 +1,287 @@
+"""Read and check a config folder before anything is written.
+
+Every problem is reported as one line naming the file, the line and what is wrong;
+a config that fails here never reaches the warehouse.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import jsonschema
+import yaml
+
+from pipelines.errors import CeledgerError
+from pipelines.periods import PeriodScheme
+
+SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
+COMPETENCY = re.compile(r"C(0[1-9]|1[0-2])")
+IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
+SHA1 = re.compile(r"[0-9A-Fa-f]{40}")
+
+COLUMNS = {
+    "roster.csv": [
+        "worker_id",
+        "name",
+        "email",
+        "role",
+        "facility",
+        "region",
+        "supervisor_id",
+        "hire_date",
+        "end_date",
+    ],
+    "identities.csv": ["worker_id", "kind", "value"],
+    "catalog.csv": ["activity_id", "title", "kind", "provider", "ce_hours", "competencies", "approved"],
+    "approvals.csv": ["worker_id", "activity_id", "decision", "supervisor_id", "decided_at"],
+}
+REQUIRED_FILES = ("policy.yaml", "roster.csv", "catalog.csv")
+
+
+@dataclass(frozen=True)
+class Policy:
+    periods: PeriodScheme
+    timezone: str
+    requirements: dict[str, Decimal]
+    proration: str
+    min_attendance_ratio: float
+    increment_minutes: int
+    pace_slack_hours: float
+
+
+@dataclass
+class Config:
+    folder: Path
+    policy: Policy
+    csv_files: dict[str, Path]  # name -> path, for the files present
+    csv_headers: dict[str, list[str]]
+    fingerprint: str
+    workers: int = 0
+    activities: int = 0
+    sources: Path | None = field(default=None)
+
+
+def load_config(folder: Path) -> Config:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise CeledgerError(f"config folder {folder} does not exist")
+    for name in REQUIRED_FILES:
+        if not (folder / name).is_file():
+            raise CeledgerError(f"{folder / name}: missing config file")
+    policy = read_policy(folder / "policy.yaml")
+    tables = {}
+    headers = {}
+    for name in COLUMNS:
+        path = folder / name
+        if path.is_file():
+            headers[name], tables[name] = read_csv(path, COLUMNS[name])
+    roster = check_roster(folder / "roster.csv", tables["roster.csv"], policy)
+    check_identities(folder / "identities.csv", tables.get("identities.csv", []), roster)
+    activities = check_catalog(folder / "catalog.csv", tables["catalog.csv"])
+    check_approvals(folder / "approvals.csv", tables.get("approvals.csv", []), roster, activities)
+    digest = hashlib.sha256()
+    for name in ("policy.yaml", *COLUMNS):
+        if (folder / name).is_file():
+            digest.update(name.encode() + b"\0" + (folder / name).read_bytes() + b"\0")
+    return Config(
+        folder=folder,
+        policy=policy,
+        csv_files={name: folder / name for name in tables},
+        csv_headers=headers,
+        fingerprint=digest.hexdigest(),
+        workers=len(roster),
+        activities=len(activities),
+        sources=folder / "sources.yaml" if (folder / "sources.yaml").is_file() else None,
+    )
+
+
+def read_policy(path: Path) -> Policy:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise CeledgerError(f"{path}: not valid YAML ({one_line(err)})") from None
+    data = {} if data is None else data
+    schema = json.loads((SCHEMAS / "policy.schema.json").read_text())
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
+    if error is not None:
+        where = ".".join(str(p) for p in error.absolute_path) or "top level"
+        raise CeledgerError(f"{path}: {where}: {one_line(error.message)}")
+    timezone = data.get("timezone", "UTC")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CeledgerError(f"{path}: timezone: unknown time zone {timezone!r}") from None
+    period = data.get("period", {})
+    webinar = data.get("webinar", {})
+    requirements = {"peer_specialist": 15, "supervisor": 15}
+    requirements.update(data.get("requirements", {}))
+    return Policy(
+        periods=PeriodScheme(period.get("kind", "fiscal_year"), period.get("start_month", 10)),
+        timezone=timezone,
+        requirements={role: Decimal(str(hours)) for role, hours in requirements.items()},
+        proration=data.get("proration", "monthly"),
+        min_attendance_ratio=float(webinar.get("min_attendance_ratio", 0.5)),
+        increment_minutes=int(webinar.get("increment_minutes", 15)),
+        pace_slack_hours=float(data.get("pace_slack_hours", 1.0)),
+    )
+
+
+def read_csv(path: Path, expected: list[str]) -> tuple[list[str], list[dict[str, str]]]:
+    """Rows as dicts with stripped values; the header must name exactly the expected columns."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, strict=True)
+            header = [h.strip() for h in next(reader, [])]
+            if not header:
+                raise CeledgerError(f"{path}: empty file, expected columns {', '.join(expected)}")
+            unknown = [h for h in header if h not in expected]
+            if unknown:
+                raise CeledgerError(f"{path}: unknown column {unknown[0]!r} (expected {', '.join(expected)})")
+            missing = [h for h in expected if h not in header]
+            if missing:
+                raise CeledgerError(f"{path}: missing column {missing[0]!r}")
+            if len(set(header)) != len(header):
+                raise CeledgerError(f"{path}: a column appears twice")
+            rows = []
+            for values in reader:
+                if not values or values == [""]:
+                    continue
+                if len(values) != len(header):
+                    raise CeledgerError(
+                        f"{path}: line {reader.line_num} has {len(values)} fields, the header has {len(header)}"
+                    )
+                rows.append(
+                    {"_line": str(reader.line_num)} | dict(zip(header, (v.strip() for v in values), strict=False))
+                )
+    except csv.Error as err:
+        raise CeledgerError(f"{path}: malformed CSV ({one_line(err)})") from None
+    except UnicodeDecodeError:
+        raise CeledgerError(f"{path}: not UTF-8 text") from None
+    return header, rows
+
+
+def check_roster(path: Path, rows: list[dict[str, str]], policy: Policy) -> dict[str, dict[str, str]]:
+    roster: dict[str, dict[str, str]] = {}
+    emails: dict[str, str] = {}
+    for row in rows:
+        where = f"{path}: line {row['_line']}"
+        worker = require(row, "worker_id", where)
+        if worker in roster:
+            raise CeledgerError(f"{where}: worker_id {worker!r} appears twice")
+        if row["role"] not in policy.requirements:
+            known = ", ".join(sorted(policy.requirements))
+            raise CeledgerError(f"{where}: unknown role {row['role']!r} (known: {known})")
+        hire = parse_date(require(row, "hire_date", where), f"{where}: hire_date")
+        if row["end_date"] and parse_date(row["end_date"], f"{where}: end_date") < hire:
+            raise CeledgerError(f"{where}: end_date is before hire_date")
+        email = row["email"].lower()
+        if email:
+            if "@" not in email or " " in email:
+                raise CeledgerError(f"{where}: email {row['email']!r} is not an address")
+            if email in emails:
+                raise CeledgerError(f"{where}: email {row['email']!r} also belongs to {emails[email]}")
+            emails[email] = worker
+        roster[worker] = row
+    for row in roster.values():
+        if row["supervisor_id"] and row["supervisor_id"] not in roster:
+            raise CeledgerError(
+                f"{path}: line {row['_line']}: supervisor_id {row['supervisor_id']!r} is not in the roster"
+            )
+    return roster
+
+
+def check_identities(path: Path, rows: list[dict[str, str]], roster: dict[str, dict[str, str]]) -> None:
+    owners = {("mbox", "mailto:" + r["email"].lower()): w for w, r in roster.items() if r["email"]}
+    for row in rows:
+        where = f"{path}: line {row['_line']}"
+        worker, kind, value = row["worker_id"], row["kind"], require(row, "value", where)
+        if worker not in roster:
+            raise CeledgerError(f"{where}: worker_id {worker!r} is not in the roster")
+        if kind == "mbox":
+            value = value.lower() if value.lower().startswith("mailto:") else "mailto:" + value.lower()
+        elif kind == "mbox_sha1sum":
+            if not SHA1.fullmatch(value):
+                raise CeledgerError(f"{where}: mbox_sha1sum {value!r} is not a SHA1 hex digest")
+            value = value.lower()
+        elif kind == "account":
+            if value.count("|") != 1 or not all(value.split("|")):
+                raise CeledgerError(f"{where}: account must be written homePage|name, got {value!r}")
+        elif kind != "openid":
+            raise CeledgerError(f"{where}: unknown identifier kind {kind!r} (mbox, mbox_sha1sum, openid, account)")
+        owner = owners.setdefault((kind, value), worker)
+        if owner != worker:
+            raise CeledgerError(f"{where}: {kind} {value!r} already belongs to {owner}")
+
+
+def check_catalog(path: Path, rows: list[dict[str, str]]) -> set[str]:
+    activities: set[str] = set()
+    for row in rows:
+        where = f"{path}: line {row['_line']}"
+        activity = require(row, "activity_id", where)
+        if not IRI.fullmatch(activity):
+            raise CeledgerError(f"{where}: activity_id {activity!r} is not an IRI")
+        if activity in activities:
+            raise CeledgerError(f"{where}: activity_id {activity!r} appears twice")
+        if row["kind"] not in ("webinar", "course", "homework"):
+            raise CeledgerError(f"{where}: unknown kind {row['kind']!r} (webinar, course, homework)")
+        try:
+            hours = Decimal(row["ce_hours"])
+        except InvalidOperation:
+            raise CeledgerError(f"{where}: ce_hours {row['ce_hours']!r} is not a number") from None
+        if not hours.is_finite() or hours < 0 or hours > 1000:
+            raise CeledgerError(f"{where}: ce_hours {row['ce_hours']!r} is out of range")
+        for code in filter(None, row["competencies"].split(";")):
+            if not COMPETENCY.fullmatch(code.strip()):
+                raise CeledgerError(f"{where}: unknown competency {code!r} (C01..C12)")
+        if row["approved"].lower() not in ("true", "false"):
+            raise CeledgerError(f"{where}: approved must be true or false, got {row['approved']!r}")
+        activities.add(activity)
+    return activities
+
+
+def check_approvals(
+    path: Path, rows: list[dict[str, str]], roster: dict[str, dict[str, str]], activities: set[str]
+) -> None:
+    for row in rows:
+        where = f"{path}: line {row['_line']}"
+        if row["worker_id"] not in roster:
+            raise CeledgerError(f"{where}: worker_id {row['worker_id']!r} is not in the roster")
+        if row["activity_id"] not in activities:
+            raise CeledgerError(f"{where}: activity_id {row['activity_id']!r} is not in the catalog")
+        if row["decision"] not in ("approved", "rejected"):
+            raise CeledgerError(f"{where}: decision must be approved or rejected, got {row['decision']!r}")
+        if row["supervisor_id"] not in roster:
+            raise CeledgerError(f"{where}: supervisor_id {row['supervisor_id']!r} is not in the roster")
+        parse_datetime(require(row, "decided_at", where), f"{where}: decided_at")
+
+
+def require(row: dict[str, str], column: str, where: str) -> str:
+    if not row[column]:
+        raise CeledgerError(f"{where}: {column} is empty")
+    return row[column]
+
+
+def parse_date(text: str, where: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CeledgerError(f"{where}: {text!r} is not a YYYY-MM-DD date") from None
+
+
+def parse_datetime(text: str, where: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise CeledgerError(f"{where}: {text!r} is not an ISO 8601 date or date-time") from None
+
+
+def one_line(err: object) -> str:
+    return " ".join(str(err).split())

@@ -1,0 +1,49 @@
+"""Publish the output tables as CSV and Parquet beside the HTML report.
+
+Files are written to a scratch folder inside --out and moved into place only when
+all of them are written, so a failed export never leaves a half-new set.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+# table -> the order rows are written in, so two runs give byte-identical files
+OUTPUTS = {
+    "ledger_entries": (
+        "select * exclude (credit_key, seq, content_hash) from ledger_book order by worker_id, credit_key, seq"
+    ),
+    "compliance_worker": "select * from compliance_worker order by period, worker_id",
+    "compliance_facility": "select * from compliance_facility order by period, region, facility",
+    "compliance_region": "select * from compliance_region order by period, region",
+    "compliance_national": "select * from compliance_national order by period",
+    "quarantine": "select * from quarantine order by file, record",
+    "unmatched_actors": "select * from unmatched_actors order by actor_type, actor_kind, actor_value",
+    "uncatalogued_activities": "select * from uncatalogued_activities order by activity_id",
+    "conflicts": "select * from conflicts order by statement_id, conflicting_file, conflicting_stored",
+    "ignored_approvals": "select * from ignored_approvals order by worker_id, activity_id, decided_at",
+}
+
+
+def export_tables(con: duckdb.DuckDBPyConnection, out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    scratch = out / ".celedger-export"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir()
+    written = []
+    for table, query in OUTPUTS.items():
+        csv_path, parquet_path = scratch / f"{table}.csv", scratch / f"{table}.parquet"
+        # sort once, write twice: insertion order is kept by both writers
+        con.execute(f"create or replace temp table export_rows as {query}")
+        con.execute(f"copy export_rows to '{csv_path}' (format csv, header true)")
+        con.execute(f"copy export_rows to '{parquet_path}' (format parquet, compression zstd)")
+        written += [csv_path.name, parquet_path.name]
+    con.execute("drop table if exists export_rows")
+    for name in written:
+        os.replace(scratch / name, out / name)
+    scratch.rmdir()
+    return [out / name for name in written]

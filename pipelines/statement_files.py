@@ -1,0 +1,76 @@
+"""Find statement files and tell their form apart before any of them is loaded.
+
+A path is a file or a folder; in folders, files ending in .json or .ndjson are taken
+and names starting with `_` or `.` are skipped (landing-zone state, editor files).
+Sniffing reads only a file's first bytes, so a file that is plainly not JSON stops
+the run before the warehouse is touched.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.errors import CeledgerError
+
+SUFFIXES = (".json", ".ndjson")
+
+
+@dataclass(frozen=True)
+class StatementFile:
+    path: Path
+    source: str  # the sub-folder (or file stem) it came from: a landing source or a vendor drop
+    form: str  # array, objects (one or more objects, NDJSON or pretty), or empty
+    size_bytes: int
+    mtime_ns: int
+
+
+def discover(paths: list[Path]) -> list[StatementFile]:
+    found: dict[Path, StatementFile] = {}
+    for given in paths:
+        given = Path(given)
+        if given.is_file():
+            candidates = [(given, given.stem)]
+        elif given.is_dir():
+            candidates = [(p, source_of(given, p)) for p in walk(given)]
+        else:
+            raise CeledgerError(f"{given}: no such statement file or folder")
+        for path, source in candidates:
+            resolved = path.resolve()
+            if resolved not in found:
+                found[resolved] = sniff(resolved, source)
+    return sorted(found.values(), key=lambda f: str(f.path))
+
+
+def walk(folder: Path) -> list[Path]:
+    files = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(("_", ".")))
+        files += [Path(root) / n for n in sorted(names) if n.endswith(SUFFIXES) and not n.startswith(("_", "."))]
+    return files
+
+
+def source_of(folder: Path, path: Path) -> str:
+    relative = path.relative_to(folder)
+    return relative.parts[0] if len(relative.parts) > 1 else path.stem
+
+
+def sniff(path: Path, source: str) -> StatementFile:
+    try:
+        stat = path.stat()
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError as err:
+        raise CeledgerError(f"{path}: cannot read statement file ({err.strerror})") from None
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not text:
+        form = "empty"
+    elif text[:1] == b"[":
+        form = "array"
+    elif text[:1] == b"{":
+        form = "objects"
+    else:
+        shown = text[:20].decode("utf-8", "replace").split("\n")[0]
+        raise CeledgerError(f"{path}: not a JSON statement file (starts with {shown!r})")
+    return StatementFile(path, source, form, stat.st_size, stat.st_mtime_ns)

@@ -1,0 +1,134 @@
+"""The DuckDB warehouse: connection, schema, config tables and the SQL model runner.
+
+Models are SQL files under warehouse/ run in order (staging, intermediate, marts;
+by file name inside each layer). Run parameters reach them as DuckDB variables and
+policy-dependent macros, so the SQL stays plain files.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from pipelines.config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+MODELS = ROOT / "warehouse"
+LAYERS = ("staging", "intermediate", "marts")
+
+
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path))
+    con.execute("set TimeZone = 'UTC'")
+    con.execute((ROOT / "schemas" / "warehouse.sql").read_text())
+    con.execute((MODELS / "macros.sql").read_text())
+    return con
+
+
+def models(layer: str) -> list[Path]:
+    return sorted((MODELS / layer).glob("*.sql"))
+
+
+def run_models(con: duckdb.DuckDBPyConnection, layer: str, timings: dict[str, float] | None = None) -> None:
+    import time
+
+    for model in models(layer):
+        started = time.perf_counter()
+        con.execute(model.read_text())
+        if timings is not None:
+            timings[f"{layer}/{model.stem}"] = time.perf_counter() - started
+
+
+def set_variables(con: duckdb.DuckDBPyConnection, **values: object) -> None:
+    for name, value in values.items():
+        con.execute(f"set variable {name} = ?", [value])
+
+
+def define_periods(con: duckdb.DuckDBPyConnection, config: Config, as_of: date) -> None:
+    """Periods from the earliest statement's to the one containing the as-of date (rule 12).
+
+    Period boundaries are local midnights; they become UTC instants here, once, so SQL
+    labels a statement by comparing instants instead of converting a million
+    timestamps to local time. `as_of_end` is the instant the as-of day ends.
+    """
+    first, last = con.execute("select min(ts), max(ts) from stg_statements where kept").fetchone()
+    zone = ZoneInfo(config.policy.timezone)
+    scheme = config.policy.periods
+    first_day = first.astimezone(zone).date() if first else as_of
+    last_day = max(last.astimezone(zone).date() if last else as_of, as_of)
+    labelled = scheme.periods_between(first_day, last_day)
+    cases = " ".join(
+        f"when ts < '{local_midnight(end + timedelta(days=1), zone)}'::timestamptz then '{label}'"
+        for label, _, end in labelled[:-1]
+    )
+    body = f"case {cases} else '{labelled[-1][0]}' end" if cases else f"'{labelled[-1][0]}'"
+    con.execute(f"create or replace temp macro period_of(ts) as {body}")
+    reported = scheme.periods_between(first_day, as_of)
+    con.execute("create or replace table cfg_periods (period varchar, start_date date, end_date date)")
+    con.executemany("insert into cfg_periods values (?, ?, ?)", [list(p) for p in reported])
+    set_variables(con, as_of=as_of, as_of_end=local_midnight(as_of + timedelta(days=1), zone))
+
+
+def local_midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), zone).astimezone(UTC)
+
+
+def define_policy(con: duckdb.DuckDBPyConnection, config: Config) -> None:
+    """Macros whose bodies depend on the policy: local time and period labels."""
+    policy = config.policy
+    set_variables(
+        con,
+        proration=policy.proration,
+        min_attendance_ratio=policy.min_attendance_ratio,
+        increment_minutes=policy.increment_minutes,
+        pace_slack_hours=policy.pace_slack_hours,
+    )
+
+
+def load_config_tables(con: duckdb.DuckDBPyConnection, config: Config) -> None:
+    """Config files as typed tables; the values were checked by pipelines.config."""
+    selects = {
+        "roster.csv": """
+            select worker_id, nullif(name, '') as name, nullif(lower(email), '') as email, role, facility,
+                region, nullif(supervisor_id, '') as supervisor_id, hire_date::date as hire_date,
+                nullif(end_date, '')::date as end_date
+            from src""",
+        "identities.csv": "select worker_id, kind, value from src",
+        "catalog.csv": """
+            select activity_id, title, kind, provider, ce_hours::decimal(9, 2) as ce_hours,
+                array_to_string(list_sort(list_distinct(list_filter(
+                    list_transform(string_split(coalesce(competencies, ''), ';'), lambda c: trim(c)),
+                    lambda c: c <> ''))), ';') as competencies,
+                lower(approved) = 'true' as approved
+            from src""",
+        "approvals.csv": """
+            select worker_id, activity_id, decision, supervisor_id, decided_at::timestamptz as decided_at
+            from src""",
+    }
+    empty = {
+        "identities.csv": "worker_id varchar, kind varchar, value varchar",
+        "approvals.csv": "worker_id varchar, activity_id varchar, decision varchar, supervisor_id varchar, "
+        "decided_at timestamptz",
+    }
+    for name, select in selects.items():
+        table = "cfg_" + name.removesuffix(".csv")
+        path = config.csv_files.get(name)
+        if path is None:
+            con.execute(f"create or replace table {table} ({empty[name]})")
+            continue
+        columns = {column: "VARCHAR" for column in config.csv_headers[name]}
+        con.execute(
+            f"create or replace table {table} as with src as ("
+            "select trim(columns(*)) from read_csv(?, columns = ?, header = true, auto_detect = false, "
+            "delim = ',', quote = '\"', escape = '\"')"
+            f") {select}",
+            [str(path), columns],
+        )
+    con.execute("create or replace table cfg_requirements (role varchar, hours decimal(9, 2))")
+    con.executemany(
+        "insert into cfg_requirements values (?, ?)",
+        [[role, hours] for role, hours in sorted(config.policy.requirements.items())],
+    )

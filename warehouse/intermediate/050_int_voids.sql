@@ -1,0 +1,12 @@
+-- Which statement voids which. A void takes effect whichever of the two arrived
+-- first; voiding a voiding statement has no effect.
+create or replace table int_voids as
+with voiding as (
+    select statement_id as voiding_id, object_id::uuid as target_id, ts as voided_at
+    from int_statements
+    where verb_id = 'http://adlnet.gov/expapi/verbs/voided' and object_type = 'StatementRef'
+)
+
+select v.voiding_id, v.target_id, v.voided_at
+from voiding as v
+anti join voiding as target_is_voiding on target_is_voiding.voiding_id = v.target_id

@@ -1,0 +1,40 @@
+-- Helpers shared by the models. Patterns are macros returning literals so DuckDB
+-- compiles each regular expression once per query, not once per row.
+
+create or replace temp macro uuid_pattern() as
+    '[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}';
+
+-- An IRI needs a scheme and something after it, without white space.
+create or replace temp macro iri_pattern() as '[A-Za-z][A-Za-z0-9+.\-]*:\S+';
+
+create or replace temp macro duration_pattern() as
+    'P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?';
+
+-- The instant an xAPI timestamp names, or null when it is not ISO 8601 (DuckDB's own
+-- cast also takes forms such as a space for the T, which xAPI does not allow).
+create or replace temp macro iso_timestamp(t) as
+    case
+        when regexp_full_match(t, '\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?')
+            then try_cast(t as timestamptz)
+    end;
+
+-- Years and months have no fixed length; xAPI durations for attendance never use
+-- them, and 365 and 30 days are the conventional reading when one does. `parts` is
+-- regexp_extract(duration, duration_pattern(), [y, mo, w, d, h, mi, s]).
+create or replace temp macro duration_part_seconds(part, unit_seconds) as
+    coalesce(try_cast(nullif(part, '') as double), 0) * unit_seconds;
+
+create or replace temp macro duration_seconds(parts) as
+    duration_part_seconds(parts.y, 31536000) + duration_part_seconds(parts.mo, 2592000)
+    + duration_part_seconds(parts.w, 604800) + duration_part_seconds(parts.d, 86400)
+    + duration_part_seconds(parts.h, 3600) + duration_part_seconds(parts.mi, 60)
+    + duration_part_seconds(parts.s, 1);
+
+-- contextActivities.parent and .grouping are arrays of activities; xAPI 1.0 senders
+-- may send a single activity object instead, which an LRS must accept.
+create or replace temp macro context_activity_ids(activities) as
+    case
+        when activities is null then []
+        when starts_with(activities, '[') then json_extract_string(activities, '$[*].id')
+        else [json_extract_string(activities, '$.id')]
+    end;

@@ -1,0 +1,141 @@
+-- Type this batch's records and collect every reason a record is not a usable xAPI
+-- statement, so quarantine can report all of them at once, not the first one found.
+create or replace temp table stg_batch_records as
+with named as (
+    select
+        file_id,
+        record_no,
+        is_json,
+        is_object,
+        f[1] as id,
+        coalesce(f[2], 'Agent') as actor_type,
+        f[3] as mbox,
+        f[4] as mbox_sha1sum,
+        f[5] as openid,
+        f[6] as account_home_page,
+        f[7] as account_name,
+        f[8] as first_member,
+        f[9] as actor_name,
+        f[10] as verb_id,
+        coalesce(f[11], 'Activity') as object_type,
+        f[12] as object_id,
+        f[13] as timestamp_text,
+        f[14] as stored_text,
+        f[15] as duration_text,
+        try_cast(f[16] as double) as score_scaled,
+        try_cast(f[17] as double) as score_raw,
+        try_cast(f[18] as double) as score_min,
+        try_cast(f[19] as double) as score_max,
+        f[20] as version,
+        f[21] as account,
+        f[22] as context_parent,
+        f[23] as context_grouping,
+        f[2] is null and f[3] is null and f[4] is null and f[5] is null and f[21] is null
+        and f[8] is null and f[9] is null as actor_missing,
+        f[11] is null and f[12] is null as object_missing
+    from stg_batch_fields
+),
+
+checked as (
+    select
+        *,
+        (mbox is not null)::int + (mbox_sha1sum is not null)::int
+        + (openid is not null)::int + (account is not null)::int as identifier_count,
+        iso_timestamp(timestamp_text) as timestamp_value,
+        iso_timestamp(stored_text) as stored_value,
+        duration_text is null or (
+            regexp_full_match(duration_text, duration_pattern())
+            and duration_text <> 'P' and not ends_with(duration_text, 'T')
+        ) as duration_ok,
+        -- only attendance is measured by its duration
+        case when verb_id = 'http://adlnet.gov/expapi/verbs/attended' then
+            regexp_extract(duration_text, duration_pattern(), ['y', 'mo', 'w', 'd', 'h', 'mi', 's'])
+        end as duration_parts
+    from named
+)
+
+select
+    file_id,
+    record_no,
+    try_cast(id as uuid) as statement_id,
+    id as raw_statement_id,
+    actor_type,
+    actor_name,
+    case
+        when mbox is not null then 'mbox'
+        when mbox_sha1sum is not null then 'mbox_sha1sum'
+        when openid is not null then 'openid'
+        when account is not null then 'account'
+    end as actor_kind,
+    case
+        when mbox is not null then lower(mbox)
+        when mbox_sha1sum is not null then lower(mbox_sha1sum)
+        when openid is not null then openid
+        when account is not null then account_home_page || '|' || account_name
+    end as actor_value,
+    verb_id,
+    object_type,
+    case when object_type = 'StatementRef' then lower(object_id) else object_id end as object_id,
+    coalesce(timestamp_value, stored_value) as ts,
+    stored_value as stored_ts,
+    case when duration_ok then duration_seconds(duration_parts) end as duration_seconds,
+    list_filter(
+        list_concat(context_activity_ids(context_parent), context_activity_ids(context_grouping)),
+        lambda x: x is not null
+    ) as context_ids,
+    case
+        when not is_json then ['not valid JSON']
+        when not is_object then ['not a JSON object']
+        else list_filter([
+            case when id is null then 'missing id' end,
+            case when id is not null and not regexp_full_match(id, uuid_pattern())
+                then 'id is not a UUID' end,
+            case when actor_missing then 'missing actor' end,
+            case when not actor_missing and actor_type not in ('Agent', 'Group')
+                then 'actor objectType must be Agent or Group' end,
+            case when not actor_missing and actor_type = 'Agent' and identifier_count <> 1
+                then 'actor must have exactly one identifier (has ' || identifier_count || ')' end,
+            case when actor_type = 'Group' and identifier_count > 1
+                then 'group must have at most one identifier (has ' || identifier_count || ')' end,
+            case when actor_type = 'Group' and identifier_count = 0 and first_member is null
+                then 'anonymous group without members' end,
+            case when mbox is not null and not regexp_full_match(mbox, '(?i)mailto:[^@\s]+@[^@\s]+')
+                then 'actor mbox is not a mailto IRI' end,
+            case when mbox_sha1sum is not null and not regexp_full_match(mbox_sha1sum, '[0-9A-Fa-f]{40}')
+                then 'actor mbox_sha1sum is not a SHA1 hex digest' end,
+            case when openid is not null and not regexp_full_match(openid, iri_pattern())
+                then 'actor openid is not a URI' end,
+            case when account is not null and (account_home_page is null or account_name is null)
+                then 'actor account needs homePage and name' end,
+            case when verb_id is null then 'missing verb id' end,
+            case when verb_id is not null and not regexp_full_match(verb_id, iri_pattern())
+                then 'verb id is not an IRI' end,
+            case when object_missing then 'missing object' end,
+            case when object_type not in ('Activity', 'Agent', 'Group', 'StatementRef', 'SubStatement')
+                then 'unknown object objectType ' || object_type end,
+            case when not object_missing and object_type = 'Activity'
+                and (object_id is null or not regexp_full_match(object_id, iri_pattern()))
+                then 'object id is not an IRI' end,
+            case when object_type = 'StatementRef'
+                and (object_id is null or not regexp_full_match(object_id, uuid_pattern()))
+                then 'StatementRef id is not a UUID' end,
+            case when verb_id = 'http://adlnet.gov/expapi/verbs/voided' and object_type <> 'StatementRef'
+                then 'voiding statement must reference a StatementRef' end,
+            case when timestamp_text is not null and timestamp_value is null
+                then 'timestamp is not an ISO 8601 date-time' end,
+            case when stored_text is not null and stored_value is null
+                then 'stored is not an ISO 8601 date-time' end,
+            case when timestamp_text is null and stored_text is null
+                then 'neither timestamp nor stored' end,
+            case when not duration_ok then 'result.duration is not an ISO 8601 duration' end,
+            case when version is not null and not regexp_full_match(version, '[12]\.0(\.\d+)?')
+                then 'unsupported version ' || version end,
+            case when score_scaled is not null and (score_scaled < -1 or score_scaled > 1)
+                then 'result.score.scaled outside -1..1' end,
+            case when score_min is not null and score_max is not null and score_min > score_max
+                then 'result.score.min above max' end,
+            case when score_raw is not null and (score_raw < score_min or score_raw > score_max)
+                then 'result.score.raw outside min..max' end
+        ], lambda x: x is not null)
+    end as reasons
+from checked
