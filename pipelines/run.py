@@ -110,10 +110,16 @@ def update_warehouse(
     warehouse.run_models(con, "staging", timings)
     warehouse.define_periods(con, config, as_of)
     warehouse.run_models(con, "intermediate", timings)
+    periods = con.execute("select string_agg(period, ',' order by period) from cfg_periods").fetchone()[0]
+    compliance_key = f"{fingerprint}|{as_of}|{periods}"
+    previous = con.execute("select value from run_state where key = 'compliance'").fetchone()
+    warehouse.set_variables(con, compliance_all=full_pass or previous is None or previous[0] != compliance_key)
     before = con.execute("select count(*) from ledger_book").fetchone()[0]
     warehouse.run_models(con, "marts", timings)
     added = con.execute("select count(*) from ledger_book").fetchone()[0] - before
-    con.execute("insert or replace into run_state values ('fingerprint', ?)", [fingerprint])
+    con.execute(
+        "insert or replace into run_state values ('fingerprint', ?), ('compliance', ?)", [fingerprint, compliance_key]
+    )
     step = time.perf_counter()
     con.execute("commit")
     timings["commit"] = time.perf_counter() - step

@@ -7,6 +7,7 @@ policy-dependent macros, so the SQL stays plain files.
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,9 +21,14 @@ MODELS = ROOT / "warehouse"
 LAYERS = ("staging", "intermediate", "marts")
 
 
+# DuckDB spills to disk past this; it keeps a million-statement run under 2 GB of memory.
+MEMORY_LIMIT = os.environ.get("CELEDGER_DUCKDB_MEMORY", "1GB")
+
+
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path))
     con.execute("set TimeZone = 'UTC'")
+    con.execute("set memory_limit = ?", [MEMORY_LIMIT])
     con.execute((ROOT / "schemas" / "warehouse.sql").read_text())
     con.execute((MODELS / "macros.sql").read_text())
     return con

@@ -53,6 +53,18 @@ create table if not exists quarantine_records (
     raw           varchar
 );
 
+create table if not exists int_effective_statements (
+    worker_id         varchar not null,
+    statement_id      uuid not null,
+    verb_id           varchar not null,
+    object_type       varchar not null,
+    object_id         varchar,
+    ts                timestamptz not null,
+    period            varchar not null,
+    duration_seconds  double,
+    context_ids       varchar[]
+);
+
 create table if not exists conflicts (
     statement_id        uuid not null,
     kept_source         varchar not null,
@@ -85,6 +97,23 @@ create table if not exists ledger_book (
     statement_ids      varchar not null,
     reverses_entry_id  varchar,
     content_hash       varchar not null
+);
+
+create table if not exists compliance_worker (
+    worker_id             varchar not null,
+    period                varchar not null,
+    role                  varchar not null,
+    facility              varchar,
+    region                varchar,
+    supervisor_id         varchar,
+    required_hours        decimal(9, 2) not null,
+    approved_hours        decimal(9, 2) not null,
+    pending_hours         decimal(9, 2) not null,
+    hours_needed          decimal(9, 2) not null,
+    status                varchar not null,
+    competencies_covered  varchar not null,
+    last_activity_at      timestamptz,
+    as_of                 date not null
 );
 
 create table if not exists run_state (

@@ -71,3 +71,19 @@ def test_loading_in_two_batches_reaches_the_same_ledger_as_one(program):
     at_once = program.run()
     assert at_once.rows("select activity_id, credited_hours, entry_type from ledger_book") == [(WEBINAR, 1, "credit")]
     assert at_once.worker("W1", "FY2026") == batched.worker("W1", "FY2026")
+
+
+def test_the_sample_loaded_file_by_file_ends_with_the_same_compliance_as_loaded_at_once(tmp_path):
+    files = sorted((SAMPLE / "statements").rglob("*.*json"))
+    files = [f for f in files if not f.name.startswith("_")]
+    seen = []
+    for file in files:  # each run adds one more file: later runs are incremental
+        seen.append(file)
+        result = run(SAMPLE / "config", seen, date(2026, 11, 20), tmp_path / "step", tmp_path / "step.duckdb")
+    assert result.full_pass is False and result.files_loaded == 1
+    run_sample(tmp_path / "once", tmp_path / "once.duckdb")
+    for table in ("compliance_worker", "compliance_facility", "compliance_region", "compliance_national",
+                  "quarantine", "unmatched_actors", "uncatalogued_activities"):  # fmt: skip
+        stepped = sorted((tmp_path / "step" / f"{table}.csv").read_text().splitlines())
+        at_once = sorted((tmp_path / "once" / f"{table}.csv").read_text().splitlines())
+        assert stepped == at_once, table

@@ -3,11 +3,11 @@
 create or replace temp table int_credits as
 with effective as (
     -- a full pass takes everyone; skipping the semi-join then saves a million probes
-    select e.*, period_of(e.ts) as period
+    select e.*
     from int_effective_statements as e
     where getvariable('full_pass')
     union all
-    select e.*, period_of(e.ts) as period
+    select e.*
     from int_effective_statements as e
     semi join int_scope_workers as w on w.worker_id = e.worker_id
     where not getvariable('full_pass')

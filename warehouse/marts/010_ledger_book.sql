@@ -2,7 +2,8 @@
 -- stands (voided, re-approved, recomputed) gets a reversal, and a credit that is new
 -- or differs from the one on the book gets a credit entry. Rerunning on the same
 -- input finds nothing to append. Entry ids hash the credit key and its position in
--- that key's history, so two warehouses fed the same input agree.
+-- that key's history, so two warehouses fed the same input agree. Each run's entries
+-- are appended sorted, so the book reads in a fixed order without sorting it whole.
 insert into ledger_book
 with scoped_book as (
     select b.*
@@ -80,3 +81,4 @@ select
     approval_state, qualifying, competencies, earned_at, statement_ids, reverses_entry_id,
     content_hash
 from new_entries
+order by worker_id, credit_key, seq

@@ -1,13 +1,24 @@
 -- Rules 11 and 12: what each employed worker owes in each period, what counts as of
--- the run date, and the resulting status.
-create or replace table compliance_worker as
+-- the run date, and the resulting status. Only the workers in scope are recomputed,
+-- unless the as-of date, the periods or the config changed (compliance_all).
+delete from compliance_worker
+where getvariable('compliance_all') or worker_id in (select worker_id from int_scope_workers);
+
+insert into compliance_worker
 with as_of as (
     select getvariable('as_of')::date as d
+),
+
+scope as (
+    select worker_id from cfg_roster where getvariable('compliance_all')
+    union all
+    select worker_id from int_scope_workers where not getvariable('compliance_all')
 ),
 
 employed as (
     select r.*, p.period, p.start_date, p.end_date as period_end
     from cfg_roster as r
+    semi join scope as s on s.worker_id = r.worker_id
     inner join cfg_periods as p
         on r.hire_date <= p.end_date
         and (r.end_date is null or r.end_date >= p.start_date)
@@ -37,6 +48,7 @@ counted as (
         sum(b.credited_hours) filter (where b.approval_state = 'approved') as approved_hours,
         sum(b.credited_hours) filter (where b.approval_state = 'pending') as pending_hours
     from ledger_book as b
+    semi join scope as s on s.worker_id = b.worker_id
     where b.qualifying and b.earned_at < getvariable('as_of_end')
     group by b.worker_id, b.period
 ),
@@ -46,6 +58,7 @@ coverage as (
     from (
         select c.worker_id, c.period, unnest(string_split(c.competencies, ';')) as code
         from ledger_book as c
+        semi join scope as s on s.worker_id = c.worker_id
         anti join ledger_book as r on r.reverses_entry_id = c.entry_id
         where c.entry_type = 'credit' and c.qualifying and c.approval_state = 'approved'
             and c.earned_at < getvariable('as_of_end')
@@ -54,9 +67,10 @@ coverage as (
 ),
 
 last_activity as (
-    select worker_id, period_of(ts) as period, max(ts) as last_activity_at
-    from int_effective_statements
-    where ts < getvariable('as_of_end')
+    select e.worker_id, e.period, max(e.ts) as last_activity_at
+    from int_effective_statements as e
+    semi join scope as s on s.worker_id = e.worker_id
+    where e.ts < getvariable('as_of_end')
     group by all
 ),
 

@@ -139,3 +139,7 @@ select
         ], lambda x: x is not null)
     end as reasons
 from checked
+;
+
+-- the extracted fields are typed now; free their memory for what follows
+drop table stg_batch_fields

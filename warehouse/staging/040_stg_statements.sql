@@ -17,16 +17,29 @@ earlier_copies as (
     semi join batch as b on b.statement_id = s.statement_id
 ),
 
+-- nearly every id arrives once: only repeated ids pay for ranking their copies
+repeated_ids as (
+    select statement_id, count(*) as copies
+    from (select statement_id from batch union all select statement_id from earlier_copies)
+    group by statement_id
+    having count(*) > 1
+),
+
 ranked as (
     select
-        *,
-        count(*) over (partition by statement_id) as copies,
+        c.*,
+        r.copies,
         row_number() over (
-            partition by statement_id order by stored_ts asc nulls last, file_id asc, record_no asc
+            partition by c.statement_id order by c.stored_ts asc nulls last, c.file_id asc, c.record_no asc
         ) = 1 as kept
-    from (select * from batch union all select * from earlier_copies)
+    from (select * from batch union all select * from earlier_copies) as c
+    inner join repeated_ids as r on r.statement_id = c.statement_id
 )
 
+select b.*, 1 as copies, true as kept
+from batch as b
+anti join repeated_ids as r on r.statement_id = b.statement_id
+union all
 select * from ranked where batch_id = getvariable('batch_id');
 
 -- earlier copies of ids this batch repeats: recount, and unmark any a new copy beats
