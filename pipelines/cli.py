@@ -27,6 +27,10 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, required=True, help="folder for CSV, Parquet and the HTML report")
     run.add_argument("--warehouse", type=Path, help="DuckDB file (default: OUT/warehouse.duckdb)")
     run.add_argument("--full", action="store_true", help="recompute every worker's credit, not just the new")
+    pull = commands.add_parser("pull", help="pull new statements from the sources in sources.yaml")
+    pull.add_argument("--config", type=Path, required=True, help="config folder holding sources.yaml")
+    pull.add_argument("--landing", type=Path, required=True, help="landing folder (segments and _state/)")
+    pull.add_argument("--source", help="pull only this source")
     return top
 
 
@@ -39,6 +43,20 @@ def main(argv: list[str] | None = None) -> int:
 
             result = run(args.config, args.statements, args.as_of, args.out, args.warehouse, args.full)
             print_summary(result)
+        else:
+            from pipelines.pull import pull
+
+            failed = 0
+            for result in pull(args.config, args.landing, args.source):
+                if result.error:
+                    failed += 1
+                    print(f"celedger: error: {result.error}", file=sys.stderr)
+                else:
+                    print(
+                        f"{result.source}: {result.statements} new statement(s) in {result.segments} segment(s); "
+                        f"watermark {result.watermark or '-'}"
+                    )
+            return 1 if failed else 0
     except CeledgerError as err:
         print(f"celedger: error: {err}", file=sys.stderr)
         return 2

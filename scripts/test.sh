@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Set up, lint, and run the whole test suite.
+# Set up (the project's venv and Ralph's), lint, and run the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/setup-ralph.sh >/dev/null  # the LRS the pull tests talk to
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/python -m pytest "$@"

@@ -1,0 +1,108 @@
+"""sources.yaml: where statements come from. Secrets never live in it: an LRS source
+names environment variables, or an Airflow connection, that hold its credentials."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import jsonschema
+import yaml
+
+from pipelines.config import SCHEMAS, one_line
+from pipelines.errors import CeledgerError
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    kind: str  # lrs or inbox
+    carries: tuple[str, ...] = ()
+    endpoint: str | None = None
+    username_env: str | None = None
+    password_env: str | None = None
+    conn_id: str | None = None
+    page_size: int = 500
+    overlap_seconds: int = 300
+    # the statement field the LRS filters `since` on: `stored` per the xAPI spec; some
+    # LRSs (Ralph's fs backend) filter on `timestamp`, and the watermark must follow
+    since_field: str = "stored"
+    timeout_seconds: float = 30.0
+    retries: int = 4
+    segment_statements: int = 10_000
+    path: Path | None = None
+
+
+def load_sources(config_dir: Path) -> list[Source]:
+    path = Path(config_dir) / "sources.yaml"
+    if not path.is_file():
+        raise CeledgerError(f"{path}: missing config file")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise CeledgerError(f"{path}: not valid YAML ({one_line(err)})") from None
+    schema = json.loads((SCHEMAS / "sources.schema.json").read_text())
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
+    if error is not None:
+        where = ".".join(str(p) for p in error.absolute_path) or "top level"
+        raise CeledgerError(f"{path}: {where}: {one_line(error.message)}")
+    sources = []
+    for entry in data["sources"]:
+        fields = dict(entry)
+        fields["carries"] = tuple(fields.get("carries", ()))
+        fields.pop("description", None)
+        if entry["kind"] == "inbox":
+            fields["path"] = (Path(config_dir) / entry["path"]).resolve()
+        sources.append(Source(**fields))
+    names = [s.name for s in sources]
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if duplicated:
+        raise CeledgerError(f"{path}: source {duplicated[0]!r} is named twice")
+    return sources
+
+
+@dataclass(frozen=True)
+class Credentials:
+    endpoint: str
+    username: str
+    password: str
+
+
+def lrs_credentials(source: Source) -> Credentials:
+    """From the environment, or from the Airflow connection `conn_id`.
+
+    A connection is looked up through Airflow when it is installed, else read from the
+    AIRFLOW_CONN_<CONN_ID> variable Airflow itself would use, as a URI.
+    """
+    if source.conn_id:
+        return connection_credentials(source)
+    missing = [v for v in (source.username_env, source.password_env) if not os.environ.get(v)]
+    if missing:
+        raise CeledgerError(f"source {source.name}: environment variable {missing[0]} is not set")
+    return Credentials(source.endpoint, os.environ[source.username_env], os.environ[source.password_env])
+
+
+def connection_credentials(source: Source) -> Credentials:
+    uri = os.environ.get(f"AIRFLOW_CONN_{source.conn_id.upper()}")
+    if uri is None:
+        try:
+            from airflow.sdk import BaseHook
+        except ImportError:
+            raise CeledgerError(
+                f"source {source.name}: no Airflow connection {source.conn_id!r} "
+                f"(set AIRFLOW_CONN_{source.conn_id.upper()})"
+            ) from None
+        try:
+            connection = BaseHook.get_connection(source.conn_id)
+        except Exception as err:  # Airflow raises its own not-found types across versions
+            raise CeledgerError(f"source {source.name}: {one_line(err)}") from None
+        endpoint = source.endpoint or connection.host
+        return Credentials(endpoint, connection.login or "", connection.password or "")
+    parsed = urlparse(uri)
+    scheme = {"http": "http", "https": "https"}.get(parsed.scheme, "https")
+    host = parsed.hostname + (f":{parsed.port}" if parsed.port else "")
+    endpoint = source.endpoint or f"{scheme}://{host}{parsed.path or '/'}"
+    return Credentials(endpoint, unquote(parsed.username or ""), unquote(parsed.password or ""))
