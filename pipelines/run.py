@@ -107,6 +107,7 @@ def update_warehouse(
     previous = con.execute("select value from run_state where key = 'fingerprint'").fetchone()
     full_pass = full or previous is None or previous[0] != fingerprint
     warehouse.set_variables(con, batch_id=batch_id, full_pass=full_pass)
+    warehouse.define_as_of(con, config, as_of)
     warehouse.run_models(con, "staging", timings)
     warehouse.define_periods(con, config, as_of)
     warehouse.run_models(con, "intermediate", timings)

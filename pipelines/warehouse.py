@@ -75,6 +75,12 @@ def define_periods(con: duckdb.DuckDBPyConnection, config: Config, as_of: date) 
     reported = scheme.periods_between(first_day, as_of)
     con.execute("create or replace table cfg_periods (period varchar, start_date date, end_date date)")
     con.executemany("insert into cfg_periods values (?, ?, ?)", [list(p) for p in reported])
+
+
+
+def define_as_of(con: duckdb.DuckDBPyConnection, config: Config, as_of: date) -> None:
+    """The as-of date, and the instant its local day ends (rule 12: credit counts by local day)."""
+    zone = ZoneInfo(config.policy.timezone)
     set_variables(con, as_of=as_of, as_of_end=local_midnight(as_of + timedelta(days=1), zone))
 
 

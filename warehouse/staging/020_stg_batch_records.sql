@@ -127,6 +127,9 @@ select
                 then 'stored is not an ISO 8601 date-time' end,
             case when timestamp_text is null and stored_text is null
                 then 'neither timestamp nor stored' end,
+            -- a day's grace for clocks and zones; without `stored`, the as-of day stands in
+            case when timestamp_value > coalesce(stored_value, getvariable('as_of_end')) + interval 1 day
+                then 'timestamp is far in the future' end,
             case when not duration_ok then 'result.duration is not an ISO 8601 duration' end,
             case when version is not null and not regexp_full_match(version, '[12]\.0(\.\d+)?')
                 then 'unsupported version ' || version end,
