@@ -77,7 +77,6 @@ def define_periods(con: duckdb.DuckDBPyConnection, config: Config, as_of: date) 
     con.executemany("insert into cfg_periods values (?, ?, ?)", [list(p) for p in reported])
 
 
-
 def define_as_of(con: duckdb.DuckDBPyConnection, config: Config, as_of: date) -> None:
     """The as-of date, and the instant its local day ends (rule 12: credit counts by local day)."""
     zone = ZoneInfo(config.policy.timezone)
