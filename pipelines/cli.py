@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from pipelines.errors import CeledgerError
+from pipelines.quality import QualityGateFailed
 
 
 def iso_date(text: str) -> date:
@@ -57,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
                         f"watermark {result.watermark or '-'}"
                     )
             return 1 if failed else 0
+    except QualityGateFailed as err:
+        print(f"celedger: error: {err}", file=sys.stderr)
+        return 3
     except CeledgerError as err:
         print(f"celedger: error: {err}", file=sys.stderr)
         return 2

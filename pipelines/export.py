@@ -25,6 +25,7 @@ OUTPUTS = {
     "uncatalogued_activities": "select * from uncatalogued_activities order by activity_id",
     "conflicts": "select * from conflicts order by statement_id, conflicting_file, conflicting_stored",
     "ignored_approvals": "select * from ignored_approvals order by worker_id, activity_id, decided_at",
+    "rejections": "select * from rejections order by source, statements desc, reason",
 }
 
 

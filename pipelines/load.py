@@ -10,6 +10,7 @@ JSON at all stops the run with a one-line error.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import duckdb
 
@@ -51,7 +52,9 @@ def new_files(con: duckdb.DuckDBPyConnection, files: list[StatementFile]) -> lis
     return [f for f in files if (str(f.path), f.size_bytes, f.mtime_ns) not in seen]
 
 
-def load_files(con: duckdb.DuckDBPyConnection, files: list[StatementFile], batch_id: int, modes: dict[str, str]) -> int:
+def load_files(
+    con: duckdb.DuckDBPyConnection, files: list[StatementFile], batch_id: int, modes: dict[str, str], as_of: date
+) -> int:
     records = 0
     for file in files:
         file_id = con.execute("select coalesce(max(file_id), 0) + 1 from loaded_files").fetchone()[0]
@@ -67,8 +70,8 @@ def load_files(con: duckdb.DuckDBPyConnection, files: list[StatementFile], batch
                 raise LoadError(file, str(err).split("\n")[0]) from None
             count = con.execute("select count(*) from raw_statements where file_id = ?", [file_id]).fetchone()[0]
         con.execute(
-            "insert into loaded_files values (?, ?, ?, ?, ?, ?, ?)",
-            [file_id, str(file.path), file.source, file.size_bytes, file.mtime_ns, count, batch_id],
+            "insert into loaded_files values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [file_id, str(file.path), file.source, file.size_bytes, file.mtime_ns, count, batch_id, as_of],
         )
         records += count
     return records

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import warehouse
+from pipelines import quality, warehouse
 from pipelines.config import Config, load_config
 from pipelines.errors import CeledgerError
 from pipelines.export import export_tables
 from pipelines.load import LoadError, fallback_mode, load_files, new_files
+from pipelines.rejections import write_rejections
 from pipelines.report import write_report
 from pipelines.statement_files import discover
 
@@ -47,6 +48,7 @@ def run(
 ) -> RunResult:
     timings: dict[str, float] = {}
     started = time.perf_counter()
+    quality.preload()
     config = load_config(config_dir)
     files = discover(statement_paths)
     warehouse_path = Path(warehouse_path or out / "warehouse.duckdb")
@@ -57,7 +59,7 @@ def run(
     while True:
         con = warehouse.connect(warehouse_path)
         try:
-            result = update_warehouse(con, config, files, as_of, modes, full, timings)
+            result = update_warehouse(con, config, files, as_of, modes, full, timings, out)
             break
         except LoadError as err:
             con.close()
@@ -75,6 +77,7 @@ def run(
     timings["export"] = time.perf_counter() - step
     step = time.perf_counter()
     report = write_report(con, out, as_of)
+    write_rejections(con, out)
     timings["report"] = time.perf_counter() - step
     con.close()
     timings["total"] = time.perf_counter() - started
@@ -89,6 +92,7 @@ def update_warehouse(
     modes: dict[str, str],
     full: bool,
     timings: dict[str, float],
+    out: Path,
 ) -> dict:
     con.execute("begin transaction")
     con.execute((warehouse.ROOT / "schemas" / "warehouse.sql").read_text())
@@ -100,7 +104,7 @@ def update_warehouse(
     step = time.perf_counter()
     batch_id = con.execute("select coalesce(max(batch_id), 0) + 1 from loaded_files").fetchone()[0]
     fresh = new_files(con, files)
-    records = load_files(con, fresh, batch_id, modes)
+    records = load_files(con, fresh, batch_id, modes, as_of)
     timings["load raw"] = time.perf_counter() - step
 
     fingerprint = run_fingerprint(config)
@@ -109,8 +113,11 @@ def update_warehouse(
     warehouse.set_variables(con, batch_id=batch_id, full_pass=full_pass)
     warehouse.define_as_of(con, config, as_of)
     warehouse.run_models(con, "staging", timings)
-    warehouse.define_periods(con, config, as_of)
-    warehouse.run_models(con, "intermediate", timings)
+    gate = quality.Gate(out / "data_docs")
+    gate.audit(con, "raw_statements")  # before the batch joins the warehouse's statements
+    warehouse.run_models(con, "intermediate", timings, last="005")  # the statement copies
+    warehouse.define_periods(con, config, as_of)  # periods span the statements, new ones included
+    warehouse.run_models(con, "intermediate", timings, first="010")
     periods = con.execute("select string_agg(period, ',' order by period) from cfg_periods").fetchone()[0]
     compliance_key = f"{fingerprint}|{as_of}|{periods}"
     previous = con.execute("select value from run_state where key = 'compliance'").fetchone()
@@ -118,6 +125,10 @@ def update_warehouse(
     before = con.execute("select count(*) from ledger_book").fetchone()[0]
     warehouse.run_models(con, "marts", timings)
     added = con.execute("select count(*) from ledger_book").fetchone()[0] - before
+    for suite in ("ledger", "compliance_worker", "compliance_rollup"):
+        gate.audit(con, suite)
+    gate.verdict()
+    timings["quality gate"] = gate.seconds
     con.execute(
         "insert or replace into run_state values ('fingerprint', ?), ('compliance', ?)", [fingerprint, compliance_key]
     )

@@ -38,10 +38,19 @@ def models(layer: str) -> list[Path]:
     return sorted((MODELS / layer).glob("*.sql"))
 
 
-def run_models(con: duckdb.DuckDBPyConnection, layer: str, timings: dict[str, float] | None = None) -> None:
+def run_models(
+    con: duckdb.DuckDBPyConnection,
+    layer: str,
+    timings: dict[str, float] | None = None,
+    first: str = "",
+    last: str = "~",
+) -> None:
+    """Run a layer's models in file-name order, or those from `first` to `last` (name prefixes)."""
     import time
 
     for model in models(layer):
+        if not first <= model.name[: len(first)] or model.name[: len(last)] > last:
+            continue
         started = time.perf_counter()
         con.execute(model.read_text())
         if timings is not None:
@@ -60,7 +69,7 @@ def define_periods(con: duckdb.DuckDBPyConnection, config: Config, as_of: date) 
     labels a statement by comparing instants instead of converting a million
     timestamps to local time. `as_of_end` is the instant the as-of day ends.
     """
-    first, last = con.execute("select min(ts), max(ts) from stg_statements where kept").fetchone()
+    first, last = con.execute("select min(ts), max(ts) from int_statement_copies where kept").fetchone()
     zone = ZoneInfo(config.policy.timezone)
     scheme = config.policy.periods
     first_day = first.astimezone(zone).date() if first else as_of

@@ -8,7 +8,8 @@ create table if not exists loaded_files (
     size_bytes    bigint not null,
     mtime_ns      bigint not null,
     records       bigint not null,
-    batch_id      integer not null
+    batch_id      integer not null,
+    loaded_as_of  date not null     -- the as-of date of the run that loaded it: a date, not a clock
 );
 
 -- Every record ever read, valid or not, exactly as it arrived. zstd keeps a million
@@ -24,7 +25,7 @@ create table if not exists raw_statements (
 );
 
 -- Every valid copy that ever arrived; `kept` marks the one copy per id that stands.
-create table if not exists stg_statements (
+create table if not exists int_statement_copies (
     file_id           integer not null,
     record_no         bigint not null,
     batch_id          integer not null,

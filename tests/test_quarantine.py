@@ -23,11 +23,11 @@ def test_each_malformed_statement_is_quarantined_with_its_reasons(program):
     for record, case in enumerate(MALFORMED, start=1):
         assert quarantined.get(record, (None,))[0] == case["reasons"], case["name"]
         assert quarantined[record][1] == case["line"], case["name"]
-    assert result.rows("select count(*) from stg_statements") == [(0,)]
+    assert result.rows("select count(*) from int_statement_copies") == [(0,)]
 
 
 def test_every_legal_form_of_a_statement_is_accepted(program):
     program.add("valid.ndjson", [case["statement"] for case in VALID])
     result = program.run()
     assert result.rows("select reasons from quarantine") == []
-    assert result.rows("select count(*) from stg_statements") == [(len(VALID),)]
+    assert result.rows("select count(*) from int_statement_copies") == [(len(VALID),)]

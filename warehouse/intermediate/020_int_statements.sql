@@ -1,5 +1,5 @@
 -- One statement per id: the kept copy (rule 2).
 create or replace view int_statements as
 select * exclude (kept)
-from stg_statements
+from int_statement_copies
 where kept

@@ -11,9 +11,9 @@ with repeated as (
         k.record_no as kept_record_no,
         s.file_id as copy_file_id,
         s.record_no as copy_record_no
-    from stg_statements as k
+    from int_statement_copies as k
     semi join int_batch_ids as b on k.statement_id = b.statement_id
-    inner join stg_statements as s
+    inner join int_statement_copies as s
         on s.statement_id = k.statement_id
         and (s.file_id, s.record_no) <> (k.file_id, k.record_no)
     where k.kept and k.copies > 1

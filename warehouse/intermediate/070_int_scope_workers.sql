@@ -12,7 +12,7 @@ with batch_statement_ids as (
 
 batch_actors as (
     select distinct s.actor_kind, s.actor_value
-    from stg_statements as s
+    from int_statement_copies as s
     semi join batch_statement_ids as b on b.statement_id = s.statement_id
 ),
 

@@ -59,6 +59,12 @@ select
     record_no,
     try_cast(id as uuid) as statement_id,
     id as raw_statement_id,
+    -- the fields as sent, for the quality gate's own checks (expectations/raw_statements.json)
+    identifier_count,
+    timestamp_text,
+    stored_text,
+    duration_text,
+    version,
     actor_type,
     actor_name,
     case

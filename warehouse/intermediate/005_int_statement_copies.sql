@@ -1,7 +1,7 @@
 -- Valid records join every copy that ever arrived. Rule 2: the first stored copy of
 -- an id stands (earliest `stored`, then order of arrival: file, then record); the
 -- others are kept, unmarked, to judge conflicts.
-insert into stg_statements
+insert into int_statement_copies
 with batch as (
     select
         file_id, record_no, getvariable('batch_id') as batch_id, statement_id, actor_type, actor_name,
@@ -13,7 +13,7 @@ with batch as (
 
 earlier_copies as (
     select s.* exclude (copies, kept)
-    from stg_statements as s
+    from int_statement_copies as s
     semi join batch as b on b.statement_id = s.statement_id
 ),
 
@@ -43,7 +43,7 @@ union all
 select * from ranked where batch_id = getvariable('batch_id');
 
 -- earlier copies of ids this batch repeats: recount, and unmark any a new copy beats
-update stg_statements as s
+update int_statement_copies as s
 set copies = r.copies, kept = r.kept
 from (
     select
@@ -54,10 +54,14 @@ from (
             partition by statement_id order by stored_ts asc nulls last, file_id asc, record_no asc
         ) = 1 as kept,
         batch_id
-    from stg_statements
+    from int_statement_copies
     where statement_id in (
-        select statement_id from stg_statements
+        select statement_id from int_statement_copies
         where batch_id = getvariable('batch_id') and copies > 1
     )
 ) as r
 where s.file_id = r.file_id and s.record_no = r.record_no and r.batch_id <> getvariable('batch_id')
+;
+
+-- the batch is audited and staged: free its scratch rows for what follows
+drop table stg_batch_records

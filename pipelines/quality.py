@@ -1,0 +1,117 @@
+"""The quality gate: Great Expectations suites (expectations/*.json) run on every load.
+
+Write-audit-publish: the warehouse update is written inside its transaction, audited
+here, and committed and published only when every suite passes. A failing suite rolls
+the update back, so the last good warehouse and published tables stay as they were, and
+the error names the expectation that failed. Validation results go to GX Data Docs in
+the output folder either way.
+
+GX reads pandas DataFrames taken from DuckDB: its SQL data source cannot validate a
+DuckDB table (every expectation fails in resolve_metric_bundle, a known upstream bug).
+Importing GX takes seconds, so `preload` starts it on a thread while DuckDB loads.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from pipelines.errors import CeledgerError
+
+ROOT = Path(__file__).resolve().parent.parent
+SUITES = ROOT / "expectations"
+AUDITS = ROOT / "warehouse" / "audit"
+_loading: threading.Thread | None = None
+
+
+class QualityGateFailed(CeledgerError):
+    """A suite failed: nothing was committed or published."""
+
+
+def preload() -> None:
+    global _loading
+    if _loading is None:
+        _loading = threading.Thread(target=importlib.import_module, args=("great_expectations",), daemon=True)
+        _loading.start()
+
+
+@dataclass
+class Gate:
+    """One GX context for a run; suites are validated as their tables become ready."""
+
+    docs: Path
+    failures: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    validated: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        started = time.perf_counter()
+        preload()
+        _loading.join()
+        import great_expectations as gx
+
+        logging.getLogger("great_expectations").setLevel(logging.ERROR)
+        self.gx = gx
+        self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = {"globally": False}
+        self.docs.mkdir(parents=True, exist_ok=True)
+        self.context.add_data_docs_site(
+            "celedger",
+            {
+                "class_name": "SiteBuilder",
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(self.docs)},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+        self.source = self.context.data_sources.add_pandas("celedger")
+        self.seconds += time.perf_counter() - started
+
+    def audit(self, con: duckdb.DuckDBPyConnection, suite: str) -> None:
+        """Validate the rows warehouse/audit/<suite>.sql selects against expectations/<suite>.json."""
+        started = time.perf_counter()
+        frame = con.execute((AUDITS / f"{suite}.sql").read_text()).df()
+        definition = json.loads((SUITES / f"{suite}.json").read_text())
+        gx = self.gx
+        expectations = self.context.suites.add(gx.ExpectationSuite(**definition))
+        batch = self.source.add_dataframe_asset(suite).add_batch_definition_whole_dataframe(suite)
+        validation = self.context.validation_definitions.add(
+            gx.ValidationDefinition(name=suite, data=batch, suite=expectations)
+        )
+        outcome = validation.run(
+            batch_parameters={"dataframe": frame},
+            result_format={"result_format": "SUMMARY", "partial_unexpected_count": 3},
+        )
+        self.failures += [describe(suite, check) for check in outcome.results if not check.success]
+        self.validated[suite] = len(frame)
+        self.seconds += time.perf_counter() - started
+
+    def verdict(self) -> None:
+        """Write the Data Docs, then stop the run if any expectation failed."""
+        started = time.perf_counter()
+        self.context.build_data_docs(site_names=["celedger"])
+        self.seconds += time.perf_counter() - started
+        if self.failures:
+            more = f" (and {len(self.failures) - 1} more)" if len(self.failures) > 1 else ""
+            raise QualityGateFailed(f"quality gate failed, nothing published: {self.failures[0]}{more}")
+
+
+def describe(suite: str, check) -> str:
+    config = check.expectation_config
+    kwargs = {k: v for k, v in config.kwargs.items() if k in ("column", "column_A", "column_B", "column_list")}
+    target = ", ".join(", ".join(v) if isinstance(v, list) else str(v) for v in kwargs.values())
+    rule = (config.meta or {}).get("rule")
+    result = check.result or {}
+    detail = f"{result.get('unexpected_count', '?')} unexpected"
+    examples = result.get("partial_unexpected_list") or []
+    if examples:
+        detail += f", e.g. {examples[:3]}"
+    if check.exception_info and check.exception_info.get("raised_exception"):
+        detail = "raised " + str(check.exception_info.get("exception_message", "")).split("\n")[0]
+    return f"{suite}: {config.type}({target}){f' [{rule}]' if rule else ''}: {detail}"
