@@ -66,12 +66,14 @@ def test_every_suite_validates_the_sample_and_data_docs_are_built(tmp_path):
         (
             "insert into ledger_book select 'Ebogus', credit_key, seq + 1, worker_id, period, activity_id, "
             "activity_kind, 'reversal', -credited_hours / 2, approval_state, qualifying, competencies, earned_at, "
-            "statement_ids, entry_id, content_hash from ledger_book where entry_id = (select min(entry_id) from ledger_book)",
+            "statement_ids, entry_id, content_hash from ledger_book "
+            "where entry_id = (select min(entry_id) from ledger_book)",
             "[a reversal takes back exactly the hours of its credit]",
         ),
         (
             "insert into compliance_worker select * from compliance_worker limit 1",
-            "compliance_worker: expect_compound_columns_to_be_unique(worker_id, period) [one row per worker and period]",
+            "compliance_worker: expect_compound_columns_to_be_unique(worker_id, period) "
+            "[one row per worker and period]",
         ),
     ],
     ids=["negative hours", "over the catalog", "untraceable", "unbalanced reversal", "duplicate worker row"],
