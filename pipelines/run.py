@@ -1,14 +1,19 @@
 """`celedger run`: config and statement files in, warehouse and published tables out.
 
-The whole warehouse update is one DuckDB transaction: a run that fails for any reason
-leaves the warehouse as it was (a warehouse this run created is removed again), and
-the published files are replaced only after the transaction commits.
+The work has three stages, which the Airflow DAGs run as separate tasks and `run` runs
+back to back: load (new files, staging, quarantine, the raw-statement audit), ledger
+(credits, the book, compliance, their audits) and publish (CSV, Parquet, HTML). Each
+warehouse stage is one DuckDB transaction that commits only when its quality suites
+pass; `run` puts load and ledger in a single transaction. A stage that fails for any
+reason leaves the warehouse as it was (a warehouse it created is removed again), and
+published files are replaced only after a commit.
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,19 +27,19 @@ from pipelines.export import export_tables
 from pipelines.load import LoadError, fallback_mode, load_files, new_files
 from pipelines.rejections import write_rejections
 from pipelines.report import write_report
-from pipelines.statement_files import discover
+from pipelines.statement_files import StatementFile, discover
 
 
 @dataclass
 class RunResult:
     warehouse: Path
     out: Path
-    report: Path
-    files_loaded: int
-    files_skipped: int
-    records_loaded: int
-    full_pass: bool
-    ledger_entries_added: int
+    report: Path | None = None
+    files_loaded: int = 0
+    files_skipped: int = 0
+    records_loaded: int = 0
+    full_pass: bool = False
+    ledger_entries_added: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -46,103 +51,167 @@ def run(
     warehouse_path: Path | None = None,
     full: bool = False,
 ) -> RunResult:
-    timings: dict[str, float] = {}
+    """Load, build the ledger and publish, with load and ledger in one transaction."""
+
+    def both(con: duckdb.DuckDBPyConnection, config: Config, files, modes, result: RunResult, gate) -> None:
+        load_stage(con, config, files, as_of, modes, result, gate)
+        ledger_stage(con, config, as_of, full, result, gate)
+
+    result = in_transaction(config_dir, statement_paths, out, warehouse_path, both)
+    publish_stage(result, as_of)
+    return result
+
+
+def load(config_dir: Path, statement_paths: list[Path], as_of: date, out: Path, warehouse_path: Path) -> RunResult:
+    """The load stage alone: new files into the warehouse, audited (the load-and-validate DAG)."""
+    return in_transaction(
+        config_dir,
+        statement_paths,
+        out,
+        warehouse_path,
+        lambda con, config, files, modes, result, gate: load_stage(con, config, files, as_of, modes, result, gate),
+    )
+
+
+def build_ledger(config_dir: Path, as_of: date, out: Path, warehouse_path: Path, full: bool = False) -> RunResult:
+    """The ledger stage alone, for everything loaded since the last one (the ledger DAG)."""
+    return in_transaction(
+        config_dir,
+        [],
+        out,
+        warehouse_path,
+        lambda con, config, files, modes, result, gate: ledger_stage(con, config, as_of, full, result, gate),
+    )
+
+
+def publish(as_of: date, out: Path, warehouse_path: Path) -> RunResult:
+    """The publish stage alone: the committed tables out as files (the publish DAG)."""
+    result = RunResult(Path(warehouse_path), Path(out))
+    publish_stage(result, as_of)
+    return result
+
+
+Stage = Callable[[duckdb.DuckDBPyConnection, Config, list[StatementFile], dict[str, str], RunResult, object], None]
+
+
+def in_transaction(
+    config_dir: Path, statement_paths: list[Path], out: Path, warehouse_path: Path | None, stage: Stage
+) -> RunResult:
     started = time.perf_counter()
     quality.preload()
     config = load_config(config_dir)
-    files = discover(statement_paths)
-    warehouse_path = Path(warehouse_path or out / "warehouse.duckdb")
-    warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    timings["check inputs"] = time.perf_counter() - started
-    created = not warehouse_path.exists()
-    modes: dict[str, str] = {}
+    files = discover(statement_paths) if statement_paths else []
+    result = RunResult(Path(warehouse_path or Path(out) / "warehouse.duckdb"), Path(out))
+    result.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    result.timings["check inputs"] = time.perf_counter() - started
+    created = not result.warehouse.exists()
+    modes: dict[str, str] = {}  # files DuckDB refused, and how to read them on the next try
     while True:
-        con = warehouse.connect(warehouse_path)
+        con = warehouse.connect(result.warehouse)
         try:
-            result = update_warehouse(con, config, files, as_of, modes, full, timings, out)
+            con.execute("begin transaction")
+            con.execute((warehouse.ROOT / "schemas" / "warehouse.sql").read_text())
+            gate = quality.Gate(result.out / "data_docs")
+            stage(con, config, files, modes, result, gate)
+            gate.verdict()
+            result.timings["quality gate"] = gate.seconds
+            result.timings["quality gate, in the background"] = gate.background
+            step = time.perf_counter()
+            con.execute("commit")
+            result.timings["commit"] = time.perf_counter() - step
+            con.close()
             break
         except LoadError as err:
             con.close()
             try:
                 modes[str(err.file.path)] = fallback_mode(err)
             except CeledgerError:
-                discard(warehouse_path, created)
+                discard(result.warehouse, created)
                 raise
         except BaseException:
             con.close()
-            discard(warehouse_path, created)
+            discard(result.warehouse, created)
             raise
-    step = time.perf_counter()
-    export_tables(con, out)
-    timings["export"] = time.perf_counter() - step
-    step = time.perf_counter()
-    report = write_report(con, out, as_of)
-    write_rejections(con, out)
-    timings["report"] = time.perf_counter() - step
-    con.close()
-    timings["total"] = time.perf_counter() - started
-    return RunResult(warehouse_path, out, report, timings=timings, **result)
+    result.timings["total"] = time.perf_counter() - started
+    return result
 
 
-def update_warehouse(
+def load_stage(
     con: duckdb.DuckDBPyConnection,
     config: Config,
-    files: list,
+    files: list[StatementFile],
     as_of: date,
     modes: dict[str, str],
-    full: bool,
-    timings: dict[str, float],
-    out: Path,
-) -> dict:
-    con.execute("begin transaction")
-    con.execute((warehouse.ROOT / "schemas" / "warehouse.sql").read_text())
+    result: RunResult,
+    gate: quality.Gate,
+) -> None:
+    timings = result.timings
     step = time.perf_counter()
     warehouse.load_config_tables(con, config)
     warehouse.define_policy(con, config)
+    warehouse.define_as_of(con, config, as_of)
     timings["config tables"] = time.perf_counter() - step
-
     step = time.perf_counter()
     batch_id = con.execute("select coalesce(max(batch_id), 0) + 1 from loaded_files").fetchone()[0]
     fresh = new_files(con, files)
-    records = load_files(con, fresh, batch_id, modes, as_of)
+    result.records_loaded = load_files(con, fresh, batch_id, modes, as_of)
+    result.files_loaded, result.files_skipped = len(fresh), len(files) - len(fresh)
     timings["load raw"] = time.perf_counter() - step
-
-    fingerprint = run_fingerprint(config)
-    previous = con.execute("select value from run_state where key = 'fingerprint'").fetchone()
-    full_pass = full or previous is None or previous[0] != fingerprint
-    warehouse.set_variables(con, batch_id=batch_id, full_pass=full_pass)
-    warehouse.define_as_of(con, config, as_of)
+    warehouse.set_variables(con, batch_id=batch_id)
     warehouse.run_models(con, "staging", timings)
-    gate = quality.Gate(out / "data_docs")
     gate.audit_in_background(con, "raw_statements")  # the batch as sent, before it joins the warehouse
-    warehouse.run_models(con, "intermediate", timings, last="005")  # the statement copies
+    warehouse.run_models(con, "intermediate", timings, last="005")  # the batch joins the statement copies
+
+
+def ledger_stage(
+    con: duckdb.DuckDBPyConnection, config: Config, as_of: date, full: bool, result: RunResult, gate: quality.Gate
+) -> None:
+    """Credit, the book and compliance for the batches loaded since the last ledger stage."""
+    timings = result.timings
+    warehouse.load_config_tables(con, config)
+    warehouse.define_policy(con, config)
+    warehouse.define_as_of(con, config, as_of)
+    fingerprint = run_fingerprint(config)
+    previous = state(con, "fingerprint")
+    result.full_pass = full or previous != fingerprint
+    done = int(state(con, "ledger_through_batch") or 0)
+    newest = con.execute("select coalesce(max(batch_id), 0) from loaded_files").fetchone()[0]
+    warehouse.set_variables(con, first_batch=done + 1, full_pass=result.full_pass)
     warehouse.define_periods(con, config, as_of)  # periods span the statements, new ones included
     warehouse.run_models(con, "intermediate", timings, first="010")
     periods = con.execute("select string_agg(period, ',' order by period) from cfg_periods").fetchone()[0]
     compliance_key = f"{fingerprint}|{as_of}|{periods}"
-    previous = con.execute("select value from run_state where key = 'compliance'").fetchone()
-    warehouse.set_variables(con, compliance_all=full_pass or previous is None or previous[0] != compliance_key)
+    warehouse.set_variables(con, compliance_all=result.full_pass or state(con, "compliance") != compliance_key)
     before = con.execute("select count(*) from ledger_book").fetchone()[0]
     warehouse.run_models(con, "marts", timings)
-    added = con.execute("select count(*) from ledger_book").fetchone()[0] - before
+    result.ledger_entries_added = con.execute("select count(*) from ledger_book").fetchone()[0] - before
     for suite in ("ledger", "compliance_worker", "compliance_rollup"):
         gate.audit(con, suite)
-    gate.verdict()
-    timings["quality gate"] = gate.seconds
-    timings["quality gate, in the background"] = gate.background
     con.execute(
-        "insert or replace into run_state values ('fingerprint', ?), ('compliance', ?)", [fingerprint, compliance_key]
+        "insert or replace into run_state values ('fingerprint', ?), ('compliance', ?), ('ledger_through_batch', ?)",
+        [fingerprint, compliance_key, str(newest)],
     )
-    step = time.perf_counter()
-    con.execute("commit")
-    timings["commit"] = time.perf_counter() - step
-    return {
-        "files_loaded": len(fresh),
-        "files_skipped": len(files) - len(fresh),
-        "records_loaded": records,
-        "full_pass": full_pass,
-        "ledger_entries_added": added,
-    }
+
+
+def publish_stage(result: RunResult, as_of: date) -> None:
+    con = duckdb.connect(str(result.warehouse), read_only=True)
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        step = time.perf_counter()
+        export_tables(con, result.out)
+        result.timings["export"] = time.perf_counter() - step
+        step = time.perf_counter()
+        result.report = write_report(con, result.out, as_of)
+        write_rejections(con, result.out)
+        result.timings["report"] = time.perf_counter() - step
+    finally:
+        con.close()
+    result.timings["total"] = result.timings.get("total", 0) + result.timings["export"] + result.timings["report"]
+
+
+def state(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    found = con.execute("select value from run_state where key = ?", [key]).fetchone()
+    return found[0] if found else None
 
 
 def run_fingerprint(config: Config) -> str:

@@ -51,7 +51,8 @@ def test_every_suite_validates_the_sample_and_data_docs_are_built(tmp_path):
     [
         (
             "update ledger_book set credited_hours = -2 where entry_id = (select min(entry_id) from ledger_book)",
-            "ledger: expect_column_values_to_be_between(min_hours) [credits are positive]: 1 unexpected, e.g. [-2.0] (see entry E",
+            "ledger: expect_column_values_to_be_between(min_hours) [credits are positive]: "
+            "1 unexpected, e.g. [-2.0] (see entry E",
         ),
         (
             "update ledger_book set credited_hours = credited_hours + 100 "

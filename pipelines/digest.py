@@ -1,0 +1,752 @@
+"""Weekly digests for supervisors, sent over SMTP and archived as .eml files.
+
+Supervisors approve outside CE (rule 9) and are the ones who can get a worker who is
+falling behind into a webinar in time, so each digest covers one supervisor's direct
+reports and nobody else's: who needs attention first, everyone's hours against the
+requirement, and the credit that waits for the supervisor's decision, with the exact
+approvals.csv line that records it.
+
+The digest reads the warehouse as the last `celedger run` left it and never writes to it.
+Every digest is archived before any is sent (see `send_digests`).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import html
+import io
+import json
+import os
+import re
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+from zoneinfo import ZoneInfo
+
+import duckdb
+import jsonschema
+import yaml
+
+from pipelines.config import SCHEMAS, one_line, read_policy
+from pipelines.errors import CeledgerError
+
+SQL = Path(__file__).resolve().parent.parent / "warehouse" / "digest"
+DEFAULT_SUBJECT = "CE compliance digest for {supervisor_name}, as of {as_of}"
+SUBJECT_FIELDS = "supervisor_name, supervisor_id, as_of, period, at_risk, pending"
+TIMEOUT_SECONDS = 30
+ATTENTION = ("at_risk", "non_compliant")
+STATUS_LABELS = {
+    "at_risk": "at risk",
+    "on_track": "on track",
+    "non_compliant": "not compliant",
+    "compliant": "compliant",
+    "separated": "separated",
+}
+
+
+# --- settings ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    sender: str | None = None
+    starttls: bool = False
+    username_env: str | None = None
+    password_env: str | None = None
+    conn_id: str | None = None
+    subject: str = DEFAULT_SUBJECT
+    path: Path | None = None  # the digest.yaml these came from, named in error messages
+
+
+def load_settings(config_dir: Path) -> DigestSettings:
+    """digest.yaml is optional, so a program can preview and archive digests before it has
+    a mail relay; only sending needs a sender. Secrets are not read here but when sending."""
+    path = Path(config_dir) / "digest.yaml"
+    if not path.is_file():
+        return DigestSettings(path=path)
+    data = read_yaml(path)
+    schema = json.loads((SCHEMAS / "digest.schema.json").read_text())
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
+    if error is not None:
+        where = ".".join(str(p) for p in error.absolute_path) or "top level"
+        raise CeledgerError(f"{path}: {where}: {one_line(error.message)}")
+    if "conn_id" in data and "username_env" in data:
+        raise CeledgerError(f"{path}: give either conn_id or username_env/password_env, not both")
+    if "sender" in data:
+        check_sender(path, data["sender"])
+    check_subject(path, data.get("subject", DEFAULT_SUBJECT))
+    return DigestSettings(path=path, **data)
+
+
+def read_yaml(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise CeledgerError(f"{path}: not valid YAML ({one_line(err)})") from None
+    return {} if data is None else data
+
+
+def check_sender(path: Path, sender: str) -> None:
+    address = parseaddr(sender)[1]
+    if address.count("@") != 1 or " " in address or not all(address.split("@")):
+        raise CeledgerError(f"{path}: sender: {sender!r} is not an address like ce@example.org or Name <ce@...>")
+
+
+def check_subject(path: Path, subject: str) -> None:
+    """A misspelt placeholder would otherwise surface only at the first send, mid-run."""
+    try:
+        subject_line(subject, supervisor_name="x", supervisor_id="x", as_of=date.today(), period="x")
+    except (KeyError, IndexError, ValueError) as err:
+        raise CeledgerError(f"{path}: subject: bad placeholder {one_line(err)} (known: {SUBJECT_FIELDS})") from None
+
+
+def subject_line(template: str, at_risk: int = 0, pending: int = 0, **fields: object) -> str:
+    text = template.format(at_risk=at_risk, pending=pending, **fields)
+    return " ".join(text.split())  # a roster name with a line break must not split the header
+
+
+def require_sender(settings: DigestSettings) -> str:
+    if not settings.sender:
+        raise CeledgerError(f"{settings.path}: sender is required to send digests")
+    return settings.sender
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    host: str
+    port: int
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+
+def smtp_server(settings: DigestSettings) -> SmtpServer:
+    """Credentials are looked up only when sending, so building digests needs no secrets."""
+    if settings.conn_id:
+        return connection_server(settings)
+    if settings.username_env:
+        missing = [v for v in (settings.username_env, settings.password_env) if not os.environ.get(v)]
+        if missing:
+            raise CeledgerError(f"{settings.path}: environment variable {missing[0]} is not set")
+        username, password = os.environ[settings.username_env], os.environ[settings.password_env]
+        return SmtpServer(settings.smtp_host, settings.smtp_port, username, password)
+    return SmtpServer(settings.smtp_host, settings.smtp_port)
+
+
+def connection_server(settings: DigestSettings) -> SmtpServer:
+    """AIRFLOW_CONN_<CONN_ID> works without Airflow (it is what Airflow itself reads);
+    otherwise Airflow's own connection store is asked, when Airflow is installed."""
+    variable = f"AIRFLOW_CONN_{settings.conn_id.upper()}"
+    value = os.environ.get(variable)
+    if value is not None:
+        return server_from_variable(settings, variable, value)
+    try:
+        from airflow.sdk import BaseHook
+    except ImportError:
+        raise CeledgerError(
+            f"{settings.path}: conn_id {settings.conn_id!r}: {variable} is not set and Airflow is not installed"
+        ) from None
+    try:
+        connection = BaseHook.get_connection(settings.conn_id)
+    except Exception as err:  # Airflow raises its own not-found types across versions
+        raise CeledgerError(f"{settings.path}: conn_id {settings.conn_id!r}: {one_line(err)}") from None
+    return SmtpServer(
+        connection.host or settings.smtp_host,
+        connection.port or settings.smtp_port,
+        connection.login or None,
+        connection.password or None,
+    )
+
+
+def server_from_variable(settings: DigestSettings, variable: str, value: str) -> SmtpServer:
+    """The URI form smtp://user:password@host:port, or the JSON form Airflow also accepts."""
+    try:
+        if value.lstrip().startswith("{"):
+            data = json.loads(value)
+            host, port, login, password = (data.get(k) for k in ("host", "port", "login", "password"))
+        else:
+            parsed = urlparse(value)
+            host, port = parsed.hostname, parsed.port
+            login, password = unquote(parsed.username or ""), unquote(parsed.password or "")
+        port = int(port) if port else settings.smtp_port
+    except (ValueError, AttributeError):
+        raise CeledgerError(f"{variable} is not a connection URI like smtp://user:password@host:port") from None
+    if not host and not value.lstrip().startswith("{"):
+        raise CeledgerError(f"{variable} is not a connection URI like smtp://user:password@host:port")
+    return SmtpServer(host or settings.smtp_host, port, login or None, password or None)
+
+
+# --- building digests -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    worker_id: str
+    name: str
+    role: str
+    facility: str
+    hire_date: date
+    end_date: date | None
+    status: str | None  # None: not employed in the period (left before it, or not started)
+    required_hours: Decimal | None
+    approved_hours: Decimal | None
+    hours_needed: Decimal | None
+    days_left: int
+
+
+@dataclass(frozen=True)
+class PendingCredit:
+    worker_id: str
+    name: str
+    period: str
+    activity_id: str
+    title: str
+    hours: Decimal
+    earned_on: date  # the local day, in the policy's time zone
+    counts: bool  # False: the activity has no competency category (rule 10)
+    approval_line: str  # the approvals.csv line that approves it
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class Digest:
+    supervisor_id: str
+    supervisor_name: str
+    recipient: str | None  # None: the supervisor has no email in the roster; reported, not sent
+    subject: str
+    text: str
+    html: str
+    as_of: date
+    period: Period
+    staff: tuple[StaffMember, ...] = ()  # employed in the period and not separated
+    at_risk: tuple[StaffMember, ...] = ()  # the staff who need attention, most hours needed first
+    separated: tuple[StaffMember, ...] = ()  # left during the period
+    not_in_period: tuple[StaffMember, ...] = ()  # on the roster, but left before the period or not started
+    pending: tuple[PendingCredit, ...] = ()
+
+    @property
+    def reports(self) -> set[str]:
+        """Every direct report the digest accounts for."""
+        return {m.worker_id for m in (*self.staff, *self.separated, *self.not_in_period)}
+
+
+def build_digests(
+    con: duckdb.DuckDBPyConnection, as_of: date, *, subject: str = DEFAULT_SUBJECT, timezone: str = "UTC"
+) -> list[Digest]:
+    """One digest per supervisor. A supervisor without an email still gets one, with
+    recipient None, so the caller reports it instead of the digest vanishing.
+
+    `timezone` is the policy's: the day a credit was earned is the local day (rule 12).
+    """
+    period = current_period(con, as_of)
+    staff = group(fetch(con, "staff.sql", {"as_of": as_of}))
+    pending = group(fetch(con, "pending.sql"))
+    supervisors = con.execute(
+        "select worker_id, coalesce(name, worker_id), email from cfg_roster "
+        "where worker_id in (select supervisor_id from cfg_roster) order by worker_id"
+    ).fetchall()
+    zone = ZoneInfo(timezone)
+    digests = []
+    for supervisor_id, name, email in supervisors:
+        members = [staff_member(row, period, as_of) for row in staff.get(supervisor_id, [])]
+        credits = [pending_credit(row, supervisor_id, as_of, zone) for row in pending.get(supervisor_id, [])]
+        digests.append(compose(supervisor_id, name, email, as_of, period, members, credits, subject))
+    return digests
+
+
+def current_period(con: duckdb.DuckDBPyConnection, as_of: date) -> Period:
+    """Statuses are computed for the warehouse's as-of date; a digest for another date
+    would mix that day's statuses with this day's countdown."""
+    computed = con.execute("select min(as_of), max(as_of) from compliance_worker").fetchone()
+    if computed[1] is None:
+        raise CeledgerError("the warehouse has no compliance yet: run `celedger run` first")
+    if computed != (as_of, as_of):
+        raise CeledgerError(
+            f"the warehouse's compliance is as of {computed[1]}, not {as_of}: run `celedger run --as-of {as_of}` first"
+        )
+    row = con.execute(
+        "select period, start_date, end_date from cfg_periods where ? between start_date and end_date", [as_of]
+    ).fetchone()
+    if row is None:
+        raise CeledgerError(f"the warehouse has no period containing {as_of}")
+    return Period(*row)
+
+
+def fetch(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> list[dict]:
+    cursor = con.execute((SQL / name).read_text(), params or {})
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def group(rows: list[dict]) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = {}
+    for row in rows:
+        grouped.setdefault(row["supervisor_id"], []).append(row)
+    return grouped
+
+
+def staff_member(row: dict, period: Period, as_of: date) -> StaffMember:
+    return StaffMember(
+        worker_id=row["worker_id"],
+        name=row["name"] or row["worker_id"],
+        role=row["role"],
+        facility=row["facility"] or "",
+        hire_date=row["hire_date"],
+        end_date=row["end_date"],
+        status=row["status"],
+        required_hours=row["required_hours"],
+        approved_hours=row["approved_hours"],
+        hours_needed=row["hours_needed"],
+        days_left=max((period.end - as_of).days, 0),
+    )
+
+
+def pending_credit(row: dict, supervisor_id: str, as_of: date, zone: ZoneInfo) -> PendingCredit:
+    return PendingCredit(
+        worker_id=row["worker_id"],
+        name=row["name"] or row["worker_id"],
+        period=row["period"],
+        activity_id=row["activity_id"],
+        title=row["title"] or row["activity_id"],
+        hours=row["credited_hours"],
+        earned_on=row["earned_at"].astimezone(zone).date(),
+        counts=row["qualifying"],
+        approval_line=csv_line([row["worker_id"], row["activity_id"], "approved", supervisor_id, as_of.isoformat()]),
+    )
+
+
+def csv_line(values: list[str]) -> str:
+    """Quoted as approvals.csv needs it: an activity IRI may hold a comma."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(values)
+    return buffer.getvalue()
+
+
+def compose(
+    supervisor_id: str,
+    name: str,
+    email: str | None,
+    as_of: date,
+    period: Period,
+    members: list[StaffMember],
+    credits: list[PendingCredit],
+    subject: str,
+) -> Digest:
+    attention = [m for m in members if m.status in ATTENTION]
+    attention.sort(key=lambda m: (-m.hours_needed, m.name, m.worker_id))
+    digest = Digest(
+        supervisor_id=supervisor_id,
+        supervisor_name=name,
+        recipient=email or None,
+        subject=subject_line(
+            subject,
+            supervisor_name=name,
+            supervisor_id=supervisor_id,
+            as_of=as_of,
+            period=period.label,
+            at_risk=len(attention),
+            pending=len(credits),
+        ),
+        text="",
+        html="",
+        as_of=as_of,
+        period=period,
+        staff=tuple(m for m in members if m.status not in (None, "separated")),
+        at_risk=tuple(attention),
+        separated=tuple(m for m in members if m.status == "separated"),
+        not_in_period=tuple(m for m in members if m.status is None),
+        pending=tuple(credits),
+    )
+    return dataclasses.replace(digest, text=render_text(digest), html=render_html(digest))
+
+
+# --- rendering: the same sections as plain text and as one self-contained HTML page ---
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    headers: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+    empty: str  # said instead of an empty table
+    note: str = ""
+    block: tuple[str, ...] = ()  # lines to copy as they are (approvals.csv lines)
+
+
+RIGHT = {"Approved h", "Required h", "Needed h", "Hours", "Days left"}
+
+
+def sections(d: Digest) -> list[Section]:
+    return [attention_section(d), staff_section(d), pending_section(d), separated_section(d)]
+
+
+def attention_section(d: Digest) -> Section:
+    return Section(
+        f"Needs attention first ({len(d.at_risk)})",
+        ("Name", "ID", "Facility", "Needed h", "Approved h", "Required h", "Status"),
+        [
+            (m.name, m.worker_id, m.facility, hours(m.hours_needed), hours(m.approved_hours),
+             hours(m.required_hours), STATUS_LABELS[m.status])
+            for m in d.at_risk
+        ],  # fmt: skip
+        "Nobody is at risk: every one of your staff is on track or compliant.",
+        "Behind the pace the requirement sets for this point of the period, most hours needed first.",
+    )
+
+
+def staff_section(d: Digest) -> Section:
+    return Section(
+        f"Your staff in {d.period.label} ({len(d.staff)})",
+        ("Name", "ID", "Role", "Facility", "Approved h", "Required h", "Needed h", "Status", "Days left"),
+        [
+            (m.name, m.worker_id, m.role.replace("_", " "), m.facility, hours(m.approved_hours),
+             hours(m.required_hours), hours(m.hours_needed), STATUS_LABELS[m.status], str(m.days_left))
+            for m in d.staff
+        ],  # fmt: skip
+        "No direct reports are employed in this period.",
+    )
+
+
+def pending_section(d: Digest) -> Section:
+    return Section(
+        f"Credit awaiting your approval ({len(d.pending)})",
+        ("Name", "ID", "Activity", "Hours", "Earned", "Period"),
+        [
+            (c.name, c.worker_id, c.title + ("" if c.counts else " (no competency category: will not count)"),
+             hours(c.hours), c.earned_on.isoformat(), c.period)
+            for c in d.pending
+        ],  # fmt: skip
+        "No credit is waiting for your decision.",
+        "To approve, add these lines to approvals.csv (write rejected instead of approved to decline; "
+        "the date is when you decide). They count from the next celedger run.",
+        tuple(c.approval_line for c in d.pending),
+    )
+
+
+def separated_section(d: Digest) -> Section:
+    rows = [(m.name, m.worker_id, m.facility, f"left {m.end_date}", hours(m.approved_hours)) for m in d.separated]
+    rows += [(m.name, m.worker_id, m.facility, not_employed(m, d.period), "") for m in d.not_in_period]
+    return Section(
+        f"Separated and not employed in {d.period.label} ({len(rows)})",
+        ("Name", "ID", "Facility", "When", "Approved h"),
+        rows,
+        "None.",
+        "On your roster but not counted in the compliance rates.",
+    )
+
+
+def not_employed(m: StaffMember, period: Period) -> str:
+    if m.end_date is not None and m.end_date < period.start:
+        return f"left {m.end_date}"
+    return f"starts {m.hire_date}"
+
+
+def hours(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def heading(d: Digest) -> list[str]:
+    days = max((d.period.end - d.as_of).days, 0)
+    return [
+        f"CE compliance digest for {d.supervisor_name} ({d.supervisor_id})",
+        f"Period {d.period.label}, {d.period.start} to {d.period.end}: as of {d.as_of}, {days} days left.",
+        f"Your direct reports: {len(d.staff)} in the period, {len(d.at_risk)} needing attention, "
+        f"{len(d.pending)} credit(s) awaiting your approval.",
+    ]
+
+
+FOOTER = (
+    "Hours are approved CE hours in competency-bearing activities earned on or before the as-of date, "
+    "from the celedger ledger. This digest lists only the staff who report to you directly in the roster."
+)
+
+
+def render_text(d: Digest) -> str:
+    lines = heading(d)
+    for s in sections(d):
+        lines += ["", s.title.upper()]
+        if not s.rows:
+            lines.append(s.empty)
+            continue
+        if s.note:
+            lines.append(s.note)
+        lines += text_table(s.headers, s.rows)
+        if s.block:
+            lines += [""] + [f"    {line}" for line in s.block]
+    lines += ["", FOOTER]
+    return "\n".join(lines) + "\n"
+
+
+def text_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(str(r[i])) for r in (headers, *rows)) for i in range(len(headers))]
+
+    def line(cells: tuple[str, ...]) -> str:
+        padded = [c.rjust(w) if h in RIGHT else c.ljust(w) for c, w, h in zip(cells, widths, headers, strict=True)]
+        return "  " + "  ".join(padded).rstrip()
+
+    return [line(headers), "  " + "  ".join("-" * w for w in widths)] + [line(r) for r in rows]
+
+
+STYLE = """
+body { font-family: system-ui, -apple-system, Segoe UI, Arial, sans-serif; color: #1b1b1b; margin: 1.5rem; }
+table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; font-size: 0.9rem; }
+th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: left; }
+th { background: #f0f0f0; }
+td.n { text-align: right; }
+h2.attention { color: #a4000f; }
+pre { background: #f6f6f6; padding: 0.5rem; overflow-x: auto; }
+p.note { color: #444; }
+"""
+
+
+def render_html(d: Digest) -> str:
+    e = html.escape
+    head = heading(d)
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>{e(d.subject)}</title><style>{STYLE}</style></head><body>",
+        f"<h1>{e(head[0])}</h1>",
+        *(f"<p>{e(line)}</p>" for line in head[1:]),
+    ]
+    for i, s in enumerate(sections(d)):
+        css = " class='attention'" if i == 0 and s.rows else ""
+        parts.append(f"<h2{css}>{e(s.title)}</h2>")
+        if not s.rows:
+            parts.append(f"<p>{e(s.empty)}</p>")
+            continue
+        if s.note:
+            parts.append(f"<p class='note'>{e(s.note)}</p>")
+        parts.append(html_table(s.headers, s.rows))
+        if s.block:
+            parts.append("<pre>" + e("\n".join(s.block)) + "</pre>")
+    parts += [f"<p class='note'>{e(FOOTER)}</p>", "</body></html>"]
+    return "\n".join(parts) + "\n"
+
+
+def html_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    e = html.escape
+    out = ["<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in headers) + "</tr>"]
+    for row in rows:
+        cells = (f"<td class='n'>{e(c)}</td>" if h in RIGHT else f"<td>{e(c)}</td>" for c, h in zip(row, headers))
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    return "\n".join(out) + "</table>"
+
+
+# --- archiving and sending --------------------------------------------------------------
+
+
+class DigestSendError(CeledgerError):
+    """Some digests were not sent. All were archived; `failures` has one line each."""
+
+    def __init__(self, failures: list[str], archived: list[Path], sent: list[str], total: int):
+        self.failures = failures
+        self.archived = archived
+        self.sent = sent
+        where = archived[0].parent if archived else "-"
+        super().__init__(
+            f"{len(failures)} of {total} digest(s) not sent (all archived under {where}): " + "; ".join(failures)
+        )
+
+
+def email_message(digest: Digest, sender: str | None) -> EmailMessage:
+    """text/plain and text/html as multipart/alternative; the headers name the supervisor
+    and the as-of date so an archived message can be found and resent by hand."""
+    message = EmailMessage()
+    message["Subject"] = digest.subject
+    if sender:
+        message["From"] = sender
+    if digest.recipient:
+        message["To"] = formataddr((digest.supervisor_name, digest.recipient))
+    message["Date"] = formatdate(localtime=True)
+    domain = parseaddr(sender or "")[1].rpartition("@")[2] or "celedger.invalid"
+    message["Message-ID"] = make_msgid("celedger-digest", domain=domain)
+    message["X-Celedger-Supervisor"] = digest.supervisor_id
+    message["X-Celedger-As-Of"] = digest.as_of.isoformat()
+    message.set_content(digest.text)
+    message.add_alternative(digest.html, subtype="html")
+    return message
+
+
+def archive_path(archive_dir: Path, digest: Digest) -> Path:
+    return Path(archive_dir) / (re.sub(r"[^A-Za-z0-9._-]", "_", digest.supervisor_id) + ".eml")
+
+
+def write_archive(message: EmailMessage, path: Path) -> Path:
+    """Written whole or not at all, so a crash never leaves half a message to resend."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_name(f".{path.name}.tmp")
+    scratch.write_bytes(message.as_bytes())
+    scratch.replace(path)
+    return path
+
+
+def archive_digests(digests: list[Digest], settings: DigestSettings, archive_dir: Path) -> list[Path]:
+    """Archive without sending: a preview, or a run with no mail relay yet."""
+    return [write_archive(email_message(d, settings.sender), archive_path(archive_dir, d)) for d in digests]
+
+
+def send_digests(digests: list[Digest], settings: DigestSettings, archive_dir: Path) -> list[Path]:
+    """Archive every digest, then send each one.
+
+    Archiving comes first and does not depend on delivery: the archive is what each
+    supervisor was meant to read (the exact message, same Message-ID), and a digest whose
+    sending failed can be forwarded from it by hand. One failure (a refused recipient, a
+    supervisor without email, a server that cannot be reached) does not stop the others;
+    the failures are raised together at the end, one line each.
+    """
+    sender = require_sender(settings)
+    messages = [email_message(d, sender) for d in digests]
+    paths = [write_archive(m, archive_path(archive_dir, d)) for d, m in zip(digests, messages, strict=True)]
+    server = smtp_server(settings)
+    failures, sent = [], []
+    with Mailer(server, settings.starttls) as mailer:
+        for digest, message in zip(digests, messages, strict=True):
+            if digest.recipient is None:
+                failures.append(f"{who(digest)}: no email address in the roster, not sent")
+                continue
+            try:
+                mailer.send(message)
+            except Exception as err:  # one supervisor's failure must not stop the rest
+                failures.append(f"{who(digest)}: not sent to {digest.recipient}: {describe(err, server)}")
+            else:
+                sent.append(digest.supervisor_id)
+    if failures:
+        raise DigestSendError(failures, paths, sent, len(digests))
+    return paths
+
+
+def who(digest: Digest) -> str:
+    return f"{digest.supervisor_id} ({digest.supervisor_name})"
+
+
+def describe(err: Exception, server: SmtpServer) -> str:
+    if isinstance(err, smtplib.SMTPRecipientsRefused) and err.recipients:
+        code, reply = next(iter(err.recipients.values()))
+        return f"recipient refused: {code} {one_line(reply.decode(errors='replace'))}"
+    if isinstance(err, smtplib.SMTPResponseException):
+        reply = err.smtp_error.decode(errors="replace") if isinstance(err.smtp_error, bytes) else err.smtp_error
+        return f"{server.host}:{server.port} answered {err.smtp_code} {one_line(reply)}"
+    return f"{server.host}:{server.port}: {one_line(err) or type(err).__name__}"
+
+
+class Mailer:
+    """One SMTP session reused across digests. After any error it is dropped, and the next
+    digest opens a fresh one: a broken session must not fail the digests after it."""
+
+    def __init__(self, server: SmtpServer, starttls: bool):
+        self.server = server
+        self.starttls = starttls
+        self.smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> Mailer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                self.smtp.close()
+            self.smtp = None
+
+    def send(self, message: EmailMessage) -> None:
+        try:
+            if self.smtp is None:
+                self.smtp = self.connect()
+            self.smtp.send_message(message)
+        except BaseException:
+            self.drop()
+            raise
+
+    def connect(self) -> smtplib.SMTP:
+        smtp = smtplib.SMTP(self.server.host, self.server.port, timeout=TIMEOUT_SECONDS)
+        try:
+            if self.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if self.server.username:
+                smtp.login(self.server.username, self.server.password or "")
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def drop(self) -> None:
+        if self.smtp is not None:
+            self.smtp.close()
+            self.smtp = None
+
+
+# --- the job ----------------------------------------------------------------------------
+
+
+@dataclass
+class DigestResult:
+    as_of: date
+    archive_dir: Path
+    digests: list[Digest]
+    archived: list[Path]
+    sent: list[str]  # supervisor ids whose digest the SMTP server accepted
+    unaddressed: list[str]  # supervisor ids with no email in the roster (never sent)
+
+
+def run_digest(config_dir: Path, warehouse: Path, as_of: date, out: Path, send: bool = True) -> DigestResult:
+    """Build every supervisor's digest from the warehouse, archive them under
+    <out>/digests/<as_of>/ and, when `send`, mail them. Raises DigestSendError (a
+    CeledgerError) after trying them all if any could not be sent."""
+    settings = load_settings(config_dir)
+    if send:
+        require_sender(settings)  # before any work, like every other config problem
+    timezone = policy_timezone(Path(config_dir))
+    con = open_warehouse(Path(warehouse))
+    try:
+        digests = build_digests(con, as_of, subject=settings.subject, timezone=timezone)
+    except duckdb.CatalogException as err:
+        raise CeledgerError(f"{warehouse}: not a celedger warehouse ({one_line(err)})") from None
+    finally:
+        con.close()
+    archive_dir = Path(out) / "digests" / as_of.isoformat()
+    if send:
+        archived = send_digests(digests, settings, archive_dir)
+    else:
+        archived = archive_digests(digests, settings, archive_dir)
+    return DigestResult(
+        as_of=as_of,
+        archive_dir=archive_dir,
+        digests=digests,
+        archived=archived,
+        sent=[d.supervisor_id for d in digests] if send else [],
+        unaddressed=[d.supervisor_id for d in digests if d.recipient is None],
+    )
+
+
+def policy_timezone(config_dir: Path) -> str:
+    path = config_dir / "policy.yaml"
+    if not path.is_file():
+        raise CeledgerError(f"{path}: missing config file")
+    return read_policy(path).timezone
+
+
+def open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
+    """Read-only: a digest never changes the warehouse, and can run beside readers."""
+    if not path.is_file():
+        raise CeledgerError(f"{path}: no warehouse here; run `celedger run` first")
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as err:
+        raise CeledgerError(f"{path}: cannot open the warehouse read-only ({one_line(err)})") from None
+    con.execute("set TimeZone = 'UTC'")
+    return con
