@@ -32,6 +32,12 @@ def parser() -> argparse.ArgumentParser:
     pull.add_argument("--config", type=Path, required=True, help="config folder holding sources.yaml")
     pull.add_argument("--landing", type=Path, required=True, help="landing folder (segments and _state/)")
     pull.add_argument("--source", help="pull only this source")
+    digest = commands.add_parser("digest", help="archive and mail each supervisor's digest about their staff")
+    digest.add_argument("--config", type=Path, required=True, help="config folder (digest.yaml: SMTP settings)")
+    digest.add_argument("--warehouse", type=Path, required=True, help="the DuckDB file `celedger run` wrote")
+    digest.add_argument("--as-of", type=iso_date, required=True, help="the date the warehouse was computed as of")
+    digest.add_argument("--out", type=Path, required=True, help="folder; digests are archived in OUT/digests/DATE/")
+    digest.add_argument("--no-send", action="store_true", help="archive only, mail nothing")
     return top
 
 
@@ -44,6 +50,16 @@ def main(argv: list[str] | None = None) -> int:
 
             result = run(args.config, args.statements, args.as_of, args.out, args.warehouse, args.full)
             print_summary(result)
+        elif args.command == "digest":
+            from pipelines.digest import DigestSendError, run_digest
+
+            try:
+                done = run_digest(args.config, args.warehouse, args.as_of, args.out, send=not args.no_send)
+            except DigestSendError as err:
+                for failure in err.failures:
+                    print(f"celedger: error: {failure}", file=sys.stderr)
+                return 1
+            print(f"{len(done.digests)} digest(s) archived in {done.archive_dir}; {len(done.sent)} sent")
         else:
             from pipelines.pull import pull
 

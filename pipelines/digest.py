@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import email.policy
 import html
 import io
 import json
@@ -104,7 +105,7 @@ def check_sender(path: Path, sender: str) -> None:
 def check_subject(path: Path, subject: str) -> None:
     """A misspelt placeholder would otherwise surface only at the first send, mid-run."""
     try:
-        subject_line(subject, supervisor_name="x", supervisor_id="x", as_of=date.today(), period="x")
+        subject_line(subject, supervisor_name="x", supervisor_id="x", as_of=date(2027, 1, 1), period="x")
     except (KeyError, IndexError, ValueError) as err:
         raise CeledgerError(f"{path}: subject: bad placeholder {one_line(err)} (known: {SUBJECT_FIELDS})") from None
 
@@ -129,7 +130,7 @@ class SmtpServer:
 
 
 def smtp_server(settings: DigestSettings) -> SmtpServer:
-    """Credentials are looked up only when sending, so building digests needs no secrets."""
+    """Credentials are looked up only to send, so building and previewing digests needs no secrets."""
     if settings.conn_id:
         return connection_server(settings)
     if settings.username_env:
@@ -167,21 +168,24 @@ def connection_server(settings: DigestSettings) -> SmtpServer:
 
 
 def server_from_variable(settings: DigestSettings, variable: str, value: str) -> SmtpServer:
-    """The URI form smtp://user:password@host:port, or the JSON form Airflow also accepts."""
+    """The URI form smtp://user:password@host:port, or the JSON form Airflow also accepts;
+    either must name the host. Without a port, digest.yaml's smtp_port applies."""
     try:
-        if value.lstrip().startswith("{"):
-            data = json.loads(value)
-            host, port, login, password = (data.get(k) for k in ("host", "port", "login", "password"))
-        else:
-            parsed = urlparse(value)
-            host, port = parsed.hostname, parsed.port
-            login, password = unquote(parsed.username or ""), unquote(parsed.password or "")
+        host, port, login, password = connection_fields(value)
         port = int(port) if port else settings.smtp_port
-    except (ValueError, AttributeError):
-        raise CeledgerError(f"{variable} is not a connection URI like smtp://user:password@host:port") from None
-    if not host and not value.lstrip().startswith("{"):
+    except (ValueError, AttributeError, TypeError):
+        host = None
+    if not host:
         raise CeledgerError(f"{variable} is not a connection URI like smtp://user:password@host:port")
-    return SmtpServer(host or settings.smtp_host, port, login or None, password or None)
+    return SmtpServer(host, port, login or None, password or None)
+
+
+def connection_fields(value: str) -> tuple:
+    if value.lstrip().startswith("{"):
+        data = json.loads(value)
+        return tuple(data.get(k) for k in ("host", "port", "login", "password"))
+    parsed = urlparse(value)
+    return parsed.hostname, parsed.port, unquote(parsed.username or ""), unquote(parsed.password or "")
 
 
 # --- building digests -------------------------------------------------------------------
@@ -261,10 +265,11 @@ def build_digests(
     ).fetchall()
     zone = ZoneInfo(timezone)
     digests = []
-    for supervisor_id, name, email in supervisors:
+    for supervisor_id, name, address in supervisors:
         members = [staff_member(row, period, as_of) for row in staff.get(supervisor_id, [])]
         credits = [pending_credit(row, supervisor_id, as_of, zone) for row in pending.get(supervisor_id, [])]
-        digests.append(compose(supervisor_id, name, email, as_of, period, members, credits, subject))
+        credits = [c for c in credits if c.earned_on <= as_of]  # the digest tells the as-of day's story
+        digests.append(compose(supervisor_id, name, address, as_of, period, members, credits, subject))
     return digests
 
 
@@ -339,7 +344,7 @@ def csv_line(values: list[str]) -> str:
 def compose(
     supervisor_id: str,
     name: str,
-    email: str | None,
+    address: str | None,
     as_of: date,
     period: Period,
     members: list[StaffMember],
@@ -351,7 +356,7 @@ def compose(
     digest = Digest(
         supervisor_id=supervisor_id,
         supervisor_name=name,
-        recipient=email or None,
+        recipient=address or None,
         subject=subject_line(
             subject,
             supervisor_name=name,
@@ -385,9 +390,11 @@ class Section:
     empty: str  # said instead of an empty table
     note: str = ""
     block: tuple[str, ...] = ()  # lines to copy as they are (approvals.csv lines)
+    block_note: str = ""  # said before the block
 
 
-RIGHT = {"Approved h", "Required h", "Needed h", "Hours", "Days left"}
+RIGHT = {"Approved h", "Required h", "Needed h", "Hours", "Days left"}  # numbers, aligned right
+NUMERIC = " class='n'"
 
 
 def sections(d: Digest) -> list[Section]:
@@ -399,10 +406,17 @@ def attention_section(d: Digest) -> Section:
         f"Needs attention first ({len(d.at_risk)})",
         ("Name", "ID", "Facility", "Needed h", "Approved h", "Required h", "Status"),
         [
-            (m.name, m.worker_id, m.facility, hours(m.hours_needed), hours(m.approved_hours),
-             hours(m.required_hours), STATUS_LABELS[m.status])
+            (
+                m.name,
+                m.worker_id,
+                m.facility,
+                hours(m.hours_needed),
+                hours(m.approved_hours),
+                hours(m.required_hours),
+                STATUS_LABELS[m.status],
+            )
             for m in d.at_risk
-        ],  # fmt: skip
+        ],
         "Nobody is at risk: every one of your staff is on track or compliant.",
         "Behind the pace the requirement sets for this point of the period, most hours needed first.",
     )
@@ -413,10 +427,19 @@ def staff_section(d: Digest) -> Section:
         f"Your staff in {d.period.label} ({len(d.staff)})",
         ("Name", "ID", "Role", "Facility", "Approved h", "Required h", "Needed h", "Status", "Days left"),
         [
-            (m.name, m.worker_id, m.role.replace("_", " "), m.facility, hours(m.approved_hours),
-             hours(m.required_hours), hours(m.hours_needed), STATUS_LABELS[m.status], str(m.days_left))
+            (
+                m.name,
+                m.worker_id,
+                m.role.replace("_", " "),
+                m.facility,
+                hours(m.approved_hours),
+                hours(m.required_hours),
+                hours(m.hours_needed),
+                STATUS_LABELS[m.status],
+                str(m.days_left),
+            )
             for m in d.staff
-        ],  # fmt: skip
+        ],
         "No direct reports are employed in this period.",
     )
 
@@ -426,14 +449,21 @@ def pending_section(d: Digest) -> Section:
         f"Credit awaiting your approval ({len(d.pending)})",
         ("Name", "ID", "Activity", "Hours", "Earned", "Period"),
         [
-            (c.name, c.worker_id, c.title + ("" if c.counts else " (no competency category: will not count)"),
-             hours(c.hours), c.earned_on.isoformat(), c.period)
+            (
+                c.name,
+                c.worker_id,
+                c.title + ("" if c.counts else " (no competency category: will not count)"),
+                hours(c.hours),
+                c.earned_on.isoformat(),
+                c.period,
+            )
             for c in d.pending
-        ],  # fmt: skip
+        ],
         "No credit is waiting for your decision.",
-        "To approve, add these lines to approvals.csv (write rejected instead of approved to decline; "
-        "the date is when you decide). They count from the next celedger run.",
-        tuple(c.approval_line for c in d.pending),
+        "Credit for activities outside the approved catalog counts only once you approve it (rule 9).",
+        block=tuple(c.approval_line for c in d.pending),
+        block_note="To approve, add these lines to approvals.csv (write rejected instead of approved to decline; "
+        "the date is the day you decide). They count from the next celedger run.",
     )
 
 
@@ -486,7 +516,7 @@ def render_text(d: Digest) -> str:
             lines.append(s.note)
         lines += text_table(s.headers, s.rows)
         if s.block:
-            lines += [""] + [f"    {line}" for line in s.block]
+            lines += ["", s.block_note, ""] + [f"    {line}" for line in s.block]
     lines += ["", FOOTER]
     return "\n".join(lines) + "\n"
 
@@ -532,7 +562,7 @@ def render_html(d: Digest) -> str:
             parts.append(f"<p class='note'>{e(s.note)}</p>")
         parts.append(html_table(s.headers, s.rows))
         if s.block:
-            parts.append("<pre>" + e("\n".join(s.block)) + "</pre>")
+            parts.append(f"<p>{e(s.block_note)}</p><pre>" + e("\n".join(s.block)) + "</pre>")
     parts += [f"<p class='note'>{e(FOOTER)}</p>", "</body></html>"]
     return "\n".join(parts) + "\n"
 
@@ -541,7 +571,7 @@ def html_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
     e = html.escape
     out = ["<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in headers) + "</tr>"]
     for row in rows:
-        cells = (f"<td class='n'>{e(c)}</td>" if h in RIGHT else f"<td>{e(c)}</td>" for c, h in zip(row, headers))
+        cells = (f"<td{NUMERIC if h in RIGHT else ''}>{e(c)}</td>" for c, h in zip(row, headers, strict=True))
         out.append("<tr>" + "".join(cells) + "</tr>")
     return "\n".join(out) + "</table>"
 
@@ -586,10 +616,11 @@ def archive_path(archive_dir: Path, digest: Digest) -> Path:
 
 
 def write_archive(message: EmailMessage, path: Path) -> Path:
-    """Written whole or not at all, so a crash never leaves half a message to resend."""
+    """Written whole or not at all, so a crash never leaves half a message to resend; with
+    CRLF line ends, as the message goes over the wire (and as RFC 5322 .eml files are)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     scratch = path.with_name(f".{path.name}.tmp")
-    scratch.write_bytes(message.as_bytes())
+    scratch.write_bytes(message.as_bytes(policy=email.policy.SMTP))
     scratch.replace(path)
     return path
 
@@ -609,12 +640,16 @@ def send_digests(digests: list[Digest], settings: DigestSettings, archive_dir: P
     the failures are raised together at the end, one line each.
     """
     sender = require_sender(settings)
-    messages = [email_message(d, sender) for d in digests]
-    paths = [write_archive(m, archive_path(archive_dir, d)) for d, m in zip(digests, messages, strict=True)]
+    marks = archive_dir / "_sent"  # who already got this date's digest: a retry must not mail them twice
+    todo = [d for d in digests if not (marks / d.supervisor_id).exists()]
+    sent = [d.supervisor_id for d in digests if d not in todo]
+    messages = [email_message(d, sender) for d in todo]
+    paths = [write_archive(m, archive_path(archive_dir, d)) for d, m in zip(todo, messages, strict=True)]
+    paths += [archive_path(archive_dir, d) for d in digests if d not in todo]
     server = smtp_server(settings)
-    failures, sent = [], []
+    failures = []
     with Mailer(server, settings.starttls) as mailer:
-        for digest, message in zip(digests, messages, strict=True):
+        for digest, message in zip(todo, messages, strict=True):
             if digest.recipient is None:
                 failures.append(f"{who(digest)}: no email address in the roster, not sent")
                 continue
@@ -624,6 +659,8 @@ def send_digests(digests: list[Digest], settings: DigestSettings, archive_dir: P
                 failures.append(f"{who(digest)}: not sent to {digest.recipient}: {describe(err, server)}")
             else:
                 sent.append(digest.supervisor_id)
+                marks.mkdir(parents=True, exist_ok=True)
+                (marks / digest.supervisor_id).write_text(str(message["Message-ID"]) + "\n")
     if failures:
         raise DigestSendError(failures, paths, sent, len(digests))
     return paths
@@ -708,8 +745,9 @@ def run_digest(config_dir: Path, warehouse: Path, as_of: date, out: Path, send: 
     <out>/digests/<as_of>/ and, when `send`, mail them. Raises DigestSendError (a
     CeledgerError) after trying them all if any could not be sent."""
     settings = load_settings(config_dir)
-    if send:
-        require_sender(settings)  # before any work, like every other config problem
+    if send:  # config problems stop the job before anything is written; delivery problems do not
+        require_sender(settings)
+        smtp_server(settings)
     timezone = policy_timezone(Path(config_dir))
     con = open_warehouse(Path(warehouse))
     try:
@@ -719,10 +757,8 @@ def run_digest(config_dir: Path, warehouse: Path, as_of: date, out: Path, send: 
     finally:
         con.close()
     archive_dir = Path(out) / "digests" / as_of.isoformat()
-    if send:
-        archived = send_digests(digests, settings, archive_dir)
-    else:
-        archived = archive_digests(digests, settings, archive_dir)
+    deliver = send_digests if send else archive_digests
+    archived = deliver(digests, settings, archive_dir)
     return DigestResult(
         as_of=as_of,
         archive_dir=archive_dir,

@@ -217,7 +217,7 @@ def state(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
 def run_fingerprint(config: Config) -> str:
     """Config and model code: when either changes, every worker's credit is recomputed."""
     digest = hashlib.sha256(config.fingerprint.encode())
-    for path in sorted(warehouse.MODELS.rglob("*.sql")):
+    for path in [warehouse.MODELS / "macros.sql", *(m for layer in warehouse.LAYERS for m in warehouse.models(layer))]:
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

@@ -47,6 +47,10 @@ def load_sources(config_dir: Path) -> list[Source]:
     schema = json.loads((SCHEMAS / "sources.schema.json").read_text())
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
     if error is not None:
+        # a source that fits neither kind: say what is wrong for the kind it claims to be
+        if error.parent is not None and error.parent.validator == "oneOf":
+            claimed = {"lrs": 0, "inbox": 1}.get(error.parent.instance.get("kind"))
+            error = next((b for b in error.parent.context if b.relative_schema_path[0] == claimed), error)
         where = ".".join(str(p) for p in error.absolute_path) or "top level"
         raise CeledgerError(f"{path}: {where}: {one_line(error.message)}")
     sources = []
@@ -54,6 +58,7 @@ def load_sources(config_dir: Path) -> list[Source]:
         fields = dict(entry)
         fields["carries"] = tuple(fields.get("carries", ()))
         fields.pop("description", None)
+        fields.pop("schedule", None)  # the pull DAG's, read by pipelines.deployment
         if entry["kind"] == "inbox":
             fields["path"] = (Path(config_dir) / entry["path"]).resolve()
         sources.append(Source(**fields))

@@ -2,9 +2,14 @@
 
 import json
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 from pipelines.pull import pull
 from tests.support import COMPLETED, MODULE, statement
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def write_sources(program, body: str) -> None:
@@ -75,3 +80,16 @@ def test_one_failing_source_does_not_stop_the_others(program):
     assert results["vendor-drop"].error is None and results["vendor-drop"].segments == 1
     assert "inbox folder" in results["missing-drop"].error and "does not exist" in results["missing-drop"].error
     assert results["webinars"].error == "source webinars: environment variable CELEDGER_TEST_UNSET_USER is not set"
+
+
+def test_an_unusable_sources_yaml_is_a_one_line_error_before_any_pull(program):
+    write_sources(program, "sources:\n  - name: vendor-drop\n    kind: inbox\n")
+    completed = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "pull", "--config", str(program.config),
+         "--landing", str(program.root / "landing")],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 2
+    assert completed.stderr.endswith("sources.yaml: sources.0: 'path' is a required property\n")
+    assert completed.stderr.count("\n") == 1
+    assert not (program.root / "landing").exists()

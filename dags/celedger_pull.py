@@ -1,0 +1,43 @@
+"""One pull DAG per source in sources.yaml: statements into the landing zone, announced
+as that source's landing Asset."""
+
+from __future__ import annotations
+
+from airflow.sdk import dag, task
+
+from pipelines.deployment import Deployment
+from pipelines.orchestration import DEFAULTS, START, landing_asset
+
+deployment = Deployment.from_environment()
+
+
+def pull_dag(source: str, schedule: str):
+    @dag(
+        dag_id=f"celedger_pull_{source}",
+        schedule=schedule,
+        start_date=START,
+        catchup=False,
+        max_active_runs=1,
+        default_args=DEFAULTS,
+        tags=["celedger", "pull"],
+        doc_md=f"Pull new xAPI statements from source `{source}` into the landing zone.",
+    )
+    def pull_source():
+        @task(outlets=[landing_asset(source)])
+        def pull_new_statements() -> dict:
+            from airflow.sdk.exceptions import AirflowSkipException
+
+            from pipelines.tasks import pull_source as pull
+
+            pulled = pull(Deployment.from_environment(), source)
+            if pulled["segments"] == 0:
+                raise AirflowSkipException("nothing new")  # no landing event, no load run
+            return pulled
+
+        pull_new_statements()
+
+    return pull_source()
+
+
+for name, cron in deployment.source_names():
+    globals()[f"celedger_pull_{name}"] = pull_dag(name, cron)

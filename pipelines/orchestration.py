@@ -1,0 +1,39 @@
+"""What the celedger DAGs share: assets, defaults, the warehouse pool, the as-of date.
+
+Here rather than in dags/ so every DAG file imports it the same way, whatever folder
+Airflow parses them from.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import Asset
+
+from pipelines.deployment import Deployment
+
+START = pendulum.datetime(2026, 1, 1, tz="UTC")
+# DuckDB takes one writer at a time: every task that writes the warehouse runs in this
+# one-slot pool (created by scripts/airflow-setup.sh).
+WAREHOUSE_POOL = "celedger_warehouse"
+DEFAULTS = {"owner": "celedger", "retries": 2, "retry_delay": timedelta(minutes=1)}
+
+WAREHOUSE = Asset(name="celedger_warehouse", uri="celedger://warehouse/statements")
+COMPLIANCE = Asset(name="celedger_compliance", uri="celedger://warehouse/compliance")
+PUBLISHED = Asset(name="celedger_published", uri="celedger://out/published")
+
+
+def landing_asset(source: str) -> Asset:
+    return Asset(name=f"celedger_landing_{source}", uri=f"celedger://landing/{source}")
+
+
+def landing_assets() -> list[Asset]:
+    return [landing_asset(name) for name, _ in Deployment.from_environment().source_names()]
+
+
+def as_of(context) -> object:
+    """The date statuses are computed as of: `as_of` in the run's conf, else the day it was due."""
+    conf = (context["dag_run"].conf or {}) if context.get("dag_run") else {}
+    run_after = getattr(context.get("dag_run"), "run_after", None)
+    return Deployment.from_environment().as_of(conf.get("as_of"), run_after)
