@@ -27,6 +27,7 @@ from pipelines.export import export_tables
 from pipelines.load import LoadError, fallback_mode, load_files, new_files
 from pipelines.rejections import write_rejections
 from pipelines.report import write_report
+from pipelines.site import write_site
 from pipelines.statement_files import StatementFile, discover
 
 
@@ -35,6 +36,7 @@ class RunResult:
     warehouse: Path
     out: Path
     report: Path | None = None
+    site: Path | None = None
     files_loaded: int = 0
     files_skipped: int = 0
     records_loaded: int = 0
@@ -188,8 +190,9 @@ def ledger_stage(
     for suite in ("ledger", "compliance_worker", "compliance_rollup"):
         gate.audit(con, suite)
     con.execute(
-        "insert or replace into run_state values ('fingerprint', ?), ('compliance', ?), ('ledger_through_batch', ?)",
-        [fingerprint, compliance_key, str(newest)],
+        "insert or replace into run_state values "
+        "('fingerprint', ?), ('compliance', ?), ('ledger_through_batch', ?), ('timezone', ?)",
+        [fingerprint, compliance_key, str(newest), config.policy.timezone],
     )
 
 
@@ -204,9 +207,13 @@ def publish_stage(result: RunResult, as_of: date) -> None:
         result.report = write_report(con, result.out, as_of)
         write_rejections(con, result.out)
         result.timings["report"] = time.perf_counter() - step
+        step = time.perf_counter()
+        result.site = write_site(con, result.out, as_of)
+        result.timings["site"] = time.perf_counter() - step
     finally:
         con.close()
-    result.timings["total"] = result.timings.get("total", 0) + result.timings["export"] + result.timings["report"]
+    published = result.timings["export"] + result.timings["report"] + result.timings["site"]
+    result.timings["total"] = result.timings.get("total", 0) + published
 
 
 def state(con: duckdb.DuckDBPyConnection, key: str) -> str | None:

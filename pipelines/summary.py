@@ -50,6 +50,7 @@ def summary_lines(con: duckdb.DuckDBPyConnection, result) -> list[str]:
     lines += [
         "",
         f"report: {result.report}",
+        f"site: {result.site}",
         f"tables: {result.out}/*.csv, *.parquet",
         f"warehouse: {result.warehouse}",
     ]

@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/setup-ralph.sh >/dev/null  # the LRS the pull tests talk to
+bash scripts/setup-browser.sh           # Chromium and tesseract, for the report site's browser test
+bash scripts/setup-postgres.sh          # PostgreSQL, for the scheduler test
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/python -m pytest "$@"
