@@ -351,6 +351,7 @@ def test_without_a_time_zone_the_one_recorded_in_run_state_is_used(sample, tmp_p
     shutil.copy(sample["warehouse"], copy)
     con = duckdb.connect(str(copy))
     try:
+        con.execute("delete from run_state where key = 'timezone'")  # a warehouse from before it was recorded
         utc = write_site(con, tmp_path / "utc", AS_OF).parent
         con.execute("insert or replace into run_state values ('timezone', ?)", [sample["timezone"]])
         recorded = write_site(con, tmp_path / "recorded", AS_OF).parent
