@@ -3,24 +3,20 @@ as that source's landing Asset."""
 
 from __future__ import annotations
 
-from airflow.sdk import dag, task
+from airflow.sdk import task
 
 from pipelines.deployment import Deployment
-from pipelines.orchestration import DEFAULTS, START, landing_asset
+from pipelines.orchestration import celedger_dag, landing_asset
 
 deployment = Deployment.from_environment()
 
 
 def pull_dag(source: str, schedule: str):
-    @dag(
-        dag_id=f"celedger_pull_{source}",
-        schedule=schedule,
-        start_date=START,
-        catchup=False,
-        max_active_runs=1,
-        default_args=DEFAULTS,
-        tags=["celedger", "pull"],
-        doc_md=f"Pull new xAPI statements from source `{source}` into the landing zone.",
+    @celedger_dag(
+        f"celedger_pull_{source}",
+        schedule,
+        "pull",
+        f"Pull new xAPI statements from source `{source}` into the landing zone.",
     )
     def pull_source():
         @task(outlets=[landing_asset(source)])

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset
+from airflow.sdk import Asset, dag, get_current_context
 
 from pipelines.deployment import Deployment
 
@@ -37,3 +37,25 @@ def as_of(context) -> object:
     conf = (context["dag_run"].conf or {}) if context.get("dag_run") else {}
     run_after = getattr(context.get("dag_run"), "run_after", None)
     return Deployment.from_environment().as_of(conf.get("as_of"), run_after)
+
+
+def celedger_dag(dag_id: str, schedule, tag: str, doc: str):
+    """The @dag decorator with what every celedger DAG shares: start, no catch-up, one run
+    at a time, retries, tags."""
+    return dag(
+        dag_id=dag_id,
+        schedule=schedule,
+        start_date=START,
+        catchup=False,
+        max_active_runs=1,
+        default_args=DEFAULTS,
+        tags=["celedger", tag],
+        doc_md=doc,
+    )
+
+
+def run_step(step: str) -> dict:
+    """Inside a task: pipelines.tasks.<step> for this deployment, as of the run's date."""
+    from pipelines import tasks
+
+    return getattr(tasks, step)(Deployment.from_environment(), as_of(get_current_context()))

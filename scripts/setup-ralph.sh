@@ -10,16 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 lock=requirements-ralph.lock
 venv=.venv-ralph
-python=${PYTHON:-}
-if [ -z "$python" ]; then
-  for candidate in python3.11 python3; do
-    if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
-      python=$candidate
-      break
-    fi
-  done
-fi
-[ -n "$python" ] || { echo "setup-ralph: Python 3.11 is required" >&2; exit 1; }
+source scripts/find-python.sh
 
 # A venv of another Python (or a broken one) is rebuilt from scratch.
 if [ -e "$venv" ] && ! "$venv/bin/python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
