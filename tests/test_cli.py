@@ -102,3 +102,16 @@ def test_ndjson_with_a_broken_line_quarantines_the_line_and_loads_the_rest(progr
     result = program.run()
     assert result.approved("W1", "FY2026") == 3
     assert result.rows("select record, reasons, raw from quarantine") == [(2, "not valid JSON", '{"id": "broken')]
+
+
+def test_the_readme_run_works_with_a_relative_out_folder(tmp_path):
+    sample = ROOT / "sample"
+    completed = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "run", "--config", str(sample / "config"),
+         "--statements", str(sample / "statements"), "--as-of", "2026-11-20", "--out", "out"],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    assert "site: out/site/index.html" in completed.stdout
+    assert (tmp_path / "out" / "data_docs" / "index.html").exists()
+    assert (tmp_path / "out" / "site" / "index.html").exists()
