@@ -39,13 +39,6 @@ class LoadError(Exception):
     message: str
 
 
-@dataclass(frozen=True)
-class Loaded:
-    files: int
-    records: int
-    skipped_files: int
-
-
 def new_files(con: duckdb.DuckDBPyConnection, files: list[StatementFile]) -> list[StatementFile]:
     """Files not loaded before with the same size and modification time."""
     seen = set(con.execute("select path, size_bytes, mtime_ns from loaded_files").fetchall())

@@ -29,9 +29,6 @@ class PeriodScheme:
     def label(self, year: int) -> str:
         return f"FY{year}" if self.kind == "fiscal_year" else str(year)
 
-    def label_of(self, day: date) -> str:
-        return self.label(self.label_year(day))
-
     def bounds(self, year: int) -> tuple[date, date]:
         if self.first_month == 1:
             return date(year, 1, 1), date(year, 12, 31)
