@@ -28,7 +28,6 @@ from decimal import Decimal
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -36,6 +35,7 @@ import jsonschema
 import yaml
 
 from pipelines.config import SCHEMAS, one_line, read_policy
+from pipelines.connections import airflow_connection
 from pipelines.errors import CeledgerError
 
 SQL = Path(__file__).resolve().parent.parent / "warehouse" / "digest"
@@ -143,49 +143,15 @@ def smtp_server(settings: DigestSettings) -> SmtpServer:
 
 
 def connection_server(settings: DigestSettings) -> SmtpServer:
-    """AIRFLOW_CONN_<CONN_ID> works without Airflow (it is what Airflow itself reads);
-    otherwise Airflow's own connection store is asked, when Airflow is installed."""
-    variable = f"AIRFLOW_CONN_{settings.conn_id.upper()}"
-    value = os.environ.get(variable)
-    if value is not None:
-        return server_from_variable(settings, variable, value)
-    try:
-        from airflow.sdk import BaseHook
-    except ImportError:
-        raise CeledgerError(
-            f"{settings.path}: conn_id {settings.conn_id!r}: {variable} is not set and Airflow is not installed"
-        ) from None
-    try:
-        connection = BaseHook.get_connection(settings.conn_id)
-    except Exception as err:  # Airflow raises its own not-found types across versions
-        raise CeledgerError(f"{settings.path}: conn_id {settings.conn_id!r}: {one_line(err)}") from None
+    """The connection's host, port and login; digest.yaml's smtp_port fills a missing port."""
+    where = f"{settings.path}: conn_id {settings.conn_id!r}"
+    connection = airflow_connection(settings.conn_id, where, "smtp://user:password@host:port")
     return SmtpServer(
         connection.host or settings.smtp_host,
         connection.port or settings.smtp_port,
         connection.login or None,
         connection.password or None,
     )
-
-
-def server_from_variable(settings: DigestSettings, variable: str, value: str) -> SmtpServer:
-    """The URI form smtp://user:password@host:port, or the JSON form Airflow also accepts;
-    either must name the host. Without a port, digest.yaml's smtp_port applies."""
-    try:
-        host, port, login, password = connection_fields(value)
-        port = int(port) if port else settings.smtp_port
-    except (ValueError, AttributeError, TypeError):
-        host = None
-    if not host:
-        raise CeledgerError(f"{variable} is not a connection URI like smtp://user:password@host:port")
-    return SmtpServer(host, port, login or None, password or None)
-
-
-def connection_fields(value: str) -> tuple:
-    if value.lstrip().startswith("{"):
-        data = json.loads(value)
-        return tuple(data.get(k) for k in ("host", "port", "login", "password"))
-    parsed = urlparse(value)
-    return parsed.hostname, parsed.port, unquote(parsed.username or ""), unquote(parsed.password or "")
 
 
 # --- building digests -------------------------------------------------------------------

@@ -7,12 +7,12 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 import jsonschema
 import yaml
 
 from pipelines.config import SCHEMAS, one_line
+from pipelines.connections import airflow_connection
 from pipelines.errors import CeledgerError
 
 
@@ -91,23 +91,12 @@ def lrs_credentials(source: Source) -> Credentials:
 
 
 def connection_credentials(source: Source) -> Credentials:
-    uri = os.environ.get(f"AIRFLOW_CONN_{source.conn_id.upper()}")
-    if uri is None:
-        try:
-            from airflow.sdk import BaseHook
-        except ImportError:
-            raise CeledgerError(
-                f"source {source.name}: no Airflow connection {source.conn_id!r} "
-                f"(set AIRFLOW_CONN_{source.conn_id.upper()})"
-            ) from None
-        try:
-            connection = BaseHook.get_connection(source.conn_id)
-        except Exception as err:  # Airflow raises its own not-found types across versions
-            raise CeledgerError(f"source {source.name}: {one_line(err)}") from None
-        endpoint = source.endpoint or connection.host
-        return Credentials(endpoint, connection.login or "", connection.password or "")
-    parsed = urlparse(uri)
-    scheme = {"http": "http", "https": "https"}.get(parsed.scheme, "https")
-    host = parsed.hostname + (f":{parsed.port}" if parsed.port else "")
-    endpoint = source.endpoint or f"{scheme}://{host}{parsed.path or '/'}"
-    return Credentials(endpoint, unquote(parsed.username or ""), unquote(parsed.password or ""))
+    where = f"source {source.name}: conn_id {source.conn_id!r}"
+    connection = airflow_connection(source.conn_id, where, "https://user:password@host:port/xAPI/")
+    if source.endpoint:
+        endpoint = source.endpoint
+    else:
+        scheme = "http" if connection.scheme == "http" else "https"
+        host = connection.host + (f":{connection.port}" if connection.port else "")
+        endpoint = f"{scheme}://{host}{connection.path or '/'}"
+    return Credentials(endpoint, connection.login or "", connection.password or "")
