@@ -70,6 +70,13 @@ def celedger_run(config: Path, statements: list[Path], out: Path, warehouse: Pat
     return report
 
 
+def print_stages(timings: dict[str, float]) -> None:
+    print("  stages:")
+    for stage, seconds in timings.items():
+        if stage != "total" and seconds >= 0.01:
+            print(f"    {stage:40s} {seconds:6.2f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--statements", type=int, default=1_000_000)
@@ -117,10 +124,7 @@ def main() -> None:
     overlapped = full["timings"].get("quality gate, in the background", 0.0)
     print(f"    (+ {overlapped:.2f} s of validation on a thread, overlapping DuckDB's models)")
     print(f"  ledger entries:            {full['entries']:,}")
-    print("  stages:")
-    for stage, seconds in full["timings"].items():
-        if stage != "total" and seconds >= 0.01:
-            print(f"    {stage:40s} {seconds:6.2f} s")
+    print_stages(full["timings"])
 
     increment = celedger_run(work / "config", [bulk.parent, extra], out, warehouse)
     inc_total = increment["timings"]["total"]
@@ -130,10 +134,7 @@ def main() -> None:
     print(f"  whole run:                 {inc_total:7.2f} s  = {100 * inc_total / total:5.1f}% of the full run")
     print(f"  warehouse update only:     {in_warehouse:7.2f} s  = {100 * in_warehouse / total:5.1f}% (target < 10%)")
     print(f"  peak memory (RSS):         {increment['peak_mb']:7.0f} MB")
-    print("  stages:")
-    for stage, seconds in increment["timings"].items():
-        if stage != "total" and seconds >= 0.01:
-            print(f"    {stage:40s} {seconds:6.2f} s")
+    print_stages(increment["timings"])
     print(f"\nbenchmark process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
