@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import html
 import math
-import posixpath
 import re
 import shutil
 import tempfile
@@ -22,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -169,14 +169,13 @@ def load_report(con: duckdb.DuckDBPyConnection, as_of: date, timezone: str) -> R
     return Report(as_of, timezone, periods, rollups, coverage, workers, by_scope(workers))
 
 
-def ledger_rows(con: duckdb.DuckDBPyConnection, as_of: date, timezone: str) -> Iterator[dict]:
-    """The whole book in worker order, streamed so a large book is not held at once."""
+def ledger_rows(con: duckdb.DuckDBPyConnection, as_of: date, timezone: str) -> Iterator[tuple[str, str, str]]:
+    """(worker id, period, the ledger table's rows as HTML), in worker order, streamed so a
+    large book is not held at once. SQL draws the rows: it is the bulk of the site."""
     as_of_end = datetime.combine(as_of + timedelta(days=1), time(0), ZoneInfo(timezone)).astimezone(UTC)
     cursor = con.execute(site_sql("ledger"), {"tz": timezone, "as_of_end": as_of_end})
-    names = [d[0] for d in cursor.description]
     while batch := cursor.fetchmany(10_000):
-        for row in batch:
-            yield dict(zip(names, row, strict=True))
+        yield from batch
 
 
 # ---------------------------------------------------------------------------- paths
@@ -209,9 +208,14 @@ def assign_paths(report: Report) -> None:
 
 def href(page: str, target: str) -> str:
     """A relative link between two site paths (`index.html`, `<folder>/<name>.html`)."""
-    here, there = posixpath.split(page)[0], posixpath.split(target)[0]
+    return relative_href(page.rpartition("/")[0], target)
+
+
+@lru_cache(maxsize=1 << 16)
+def relative_href(here: str, target: str) -> str:
+    there, _, name = target.rpartition("/")
     if here == there:
-        return posixpath.basename(target)
+        return name
     return "../" * (here.count("/") + 1 if here else 0) + target
 
 
@@ -219,7 +223,16 @@ def href(page: str, target: str) -> str:
 
 
 def esc(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    if value is None:
+        return ""
+    return escape_text(value) if isinstance(value, str) else html.escape(str(value), quote=True)
+
+
+@lru_cache(maxsize=1 << 16)
+def escape_text(text: str) -> str:
+    """Names, statuses and labels recur on thousands of pages: escape each once.
+    (Only text is cached: Decimal('1.5') == Decimal('1.50'), yet they print apart.)"""
+    return html.escape(text, quote=True)
 
 
 def text_or_none(value: str | None) -> str:
@@ -853,7 +866,8 @@ def coverage_cell(covered: str) -> str:
 # ---------------------------------------------------------------------------- worker pages
 
 
-def worker_page(report: Report, rows: list[dict], entries: list[dict]) -> str:
+def worker_page(report: Report, rows: list[dict], entries: dict[str, str]) -> str:
+    """`entries`: the ledger table rows (HTML) of each period the worker has entries in."""
     latest = rows[-1]
     worker_id = latest["worker_id"]
     page = report.paths[worker_id]
@@ -863,7 +877,7 @@ def worker_page(report: Report, rows: list[dict], entries: list[dict]) -> str:
     body = [worker_facts(page, report, latest)]
     by_period = {r["period"]: r for r in rows}
     for period in report.newest_first():
-        mine = [e for e in entries if e["period"] == period.label]
+        mine = entries.get(period.label)
         if period.label in by_period or mine:
             body.append(worker_period(report, period, by_period.get(period.label), mine))
     head = {"title": latest["name"], "context": context, "trail": trail, "kind": "worker", "key": worker_id}
@@ -887,7 +901,7 @@ def worker_facts(page: str, report: Report, w: dict) -> str:
     return '<dl class="facts">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts) + "</dl>"
 
 
-def worker_period(report: Report, period: Period, row: dict | None, entries: list[dict]) -> str:
+def worker_period(report: Report, period: Period, row: dict | None, entries: str | None) -> str:
     parts = [f'<section data-period="{esc(period.label)}"><h2>{esc(period_title(report, period.label))}</h2>']
     if row is None:
         parts.append('<p class="note">Not employed in this period as of the report date; no compliance row.</p>')
@@ -916,49 +930,21 @@ def period_summary(row: dict) -> str:
     )
 
 
-def ledger_table(report: Report, entries: list[dict]) -> str:
-    if not entries:
+def ledger_table(report: Report, rows_html: str | None) -> str:
+    """The period's entries; warehouse/site/ledger.sql draws their rows."""
+    if not rows_html:
         return '<p class="note">No ledger entries in this period.</p>'
     head = (
         f"<tr><th>Earned ({esc(report.timezone)})</th><th>Activity</th><th>Entry</th>"
         '<th class="num">Hours</th><th>Approval</th><th>Competencies</th><th>Notes</th></tr>'
     )
-    rows = [ledger_row(e) for e in entries]
-    return f'<table class="ledger"><thead>{head}</thead><tbody>' + "\n".join(rows) + "</tbody></table>"
-
-
-def ledger_row(e: dict) -> str:
-    return (
-        f'<tr class="{esc(e["entry_type"])}" data-entry="{esc(e["entry_id"])}">'
-        f'<td class="when">{esc(e["earned"])}</td><td>{esc(e["activity"])}<div class="sub">'
-        f'{esc(e["activity_kind"])} · <span class="id">{esc(e["entry_id"])}</span></div></td>'
-        f'<td>{esc(e["entry_type"])}</td><td class="num">{hours(e["credited_hours"])}</td>'
-        f"<td>{esc(e['approval_state'])}</td><td>{esc(e['competencies'].replace(';', ' ') or '—')}</td>"
-        f'<td class="notes">{esc("; ".join(entry_notes(e)))}</td></tr>'
-    )
-
-
-def entry_notes(e: dict) -> list[str]:
-    notes = []
-    if e["approval_state"] == "pending":
-        notes.append("awaits the supervisor's decision")
-    if e["approval_state"] == "rejected":
-        notes.append("rejected by the supervisor: counts nowhere")
-    if not e["qualifying"]:
-        notes.append("no core-competency category: does not count")
-    if e["reverses_entry_id"]:
-        notes.append(f"reverses {e['reverses_entry_id']}")
-    if e["reversed_by"]:
-        notes.append(f"reversed by {e['reversed_by']}")
-    if e["after_as_of"]:
-        notes.append("earned after the as-of date")
-    return notes
+    return f'<table class="ledger"><thead>{head}</thead><tbody>' + rows_html + "</tbody></table>"
 
 
 # ---------------------------------------------------------------------------- writing
 
 
-def pages(report: Report, ledger: Iterable[dict]) -> Iterator[tuple[str, str]]:
+def pages(report: Report, ledger: Iterable[tuple[str, str, str]]) -> Iterator[tuple[str, str]]:
     yield report.paths[Scope("national")], scope_page(report, Scope("national"))
     for scope in sorted((s for s in report.rollups if s.level != "national"), key=scope_sort_key):
         yield report.paths[scope], scope_page(report, scope)
@@ -966,18 +952,20 @@ def pages(report: Report, ledger: Iterable[dict]) -> Iterator[tuple[str, str]]:
         yield report.paths[rows[0]["worker_id"]], worker_page(report, rows, entries)
 
 
-def workers_with_entries(workers: list[dict], ledger: Iterable[dict]) -> Iterator[tuple[list[dict], list[dict]]]:
-    """Merge the compliance rows and the book, both ordered by worker id."""
+def workers_with_entries(
+    workers: list[dict], ledger: Iterable[tuple[str, str, str]]
+) -> Iterator[tuple[list[dict], dict[str, str]]]:
+    """Merge the compliance rows and the book's tables, both ordered by worker id."""
     entries = iter(ledger)
     pending = next(entries, None)
     by_worker: dict[str, list[dict]] = {}
     for row in workers:
         by_worker.setdefault(row["worker_id"], []).append(row)
     for worker_id in sorted(by_worker):
-        mine = []
-        while pending is not None and pending["worker_id"] <= worker_id:
-            if pending["worker_id"] == worker_id:
-                mine.append(pending)
+        mine = {}
+        while pending is not None and pending[0] <= worker_id:
+            if pending[0] == worker_id:
+                mine[pending[1]] = pending[2]
             pending = next(entries, None)
         yield by_worker[worker_id], mine
 
