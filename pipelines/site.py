@@ -16,7 +16,7 @@ import re
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from pipelines.errors import CeledgerError
+from pipelines.site_writer import BackgroundRows, PageWriter
 
 SQL = Path(__file__).resolve().parent.parent / "warehouse" / "site"
 
@@ -169,13 +170,12 @@ def load_report(con: duckdb.DuckDBPyConnection, as_of: date, timezone: str) -> R
     return Report(as_of, timezone, periods, rollups, coverage, workers, by_scope(workers))
 
 
-def ledger_rows(con: duckdb.DuckDBPyConnection, as_of: date, timezone: str) -> Iterator[tuple[str, str, str]]:
-    """(worker id, period, the ledger table's rows as HTML), in worker order, streamed so a
-    large book is not held at once. SQL draws the rows: it is the bulk of the site."""
+def ledger_rows(con: duckdb.DuckDBPyConnection, as_of: date, timezone: str) -> BackgroundRows:
+    """(worker id, period, the ledger table's rows as HTML), in worker order. SQL draws the
+    rows, the bulk of the site, on a thread while the report is laid out; they stream
+    through a bounded queue so a large book is not held at once."""
     as_of_end = datetime.combine(as_of + timedelta(days=1), time(0), ZoneInfo(timezone)).astimezone(UTC)
-    cursor = con.execute(site_sql("ledger"), {"tz": timezone, "as_of_end": as_of_end})
-    while batch := cursor.fetchmany(10_000):
-        yield from batch
+    return BackgroundRows(con, site_sql("ledger"), {"tz": timezone, "as_of_end": as_of_end})
 
 
 # ---------------------------------------------------------------------------- paths
@@ -944,12 +944,45 @@ def ledger_table(report: Report, rows_html: str | None) -> str:
 # ---------------------------------------------------------------------------- writing
 
 
-def pages(report: Report, ledger: Iterable[tuple[str, str, str]]) -> Iterator[tuple[str, str]]:
-    yield report.paths[Scope("national")], scope_page(report, Scope("national"))
+Page = tuple[str, str | None, Callable[[], str]]
+
+
+def pages(report: Report, ledger: Iterable[tuple[str, str, str]]) -> Iterator[Page]:
+    """(path, fingerprint, draw) per page. A worker page's fingerprint names everything it is
+    drawn from, so an unchanged one can be kept; the summary pages are always drawn."""
+    yield report.paths[Scope("national")], None, lambda: scope_page(report, Scope("national"))
     for scope in sorted((s for s in report.rollups if s.level != "national"), key=scope_sort_key):
-        yield report.paths[scope], scope_page(report, scope)
+        yield report.paths[scope], None, lambda scope=scope: scope_page(report, scope)
+    edition = report_edition(report)
     for rows, entries in workers_with_entries(report.workers, ledger):
-        yield report.paths[rows[0]["worker_id"]], worker_page(report, rows, entries)
+        path = report.paths[rows[0]["worker_id"]]
+        fingerprint = worker_fingerprint(edition, report, rows, entries)
+        yield path, fingerprint, lambda r=rows, e=entries: worker_page(report, r, e)
+
+
+def report_edition(report: Report) -> bytes:
+    """What every worker page shares: dates, zone, periods, and the code that draws it."""
+    code = b"".join(path.read_bytes() for path in (Path(__file__), SQL / "ledger.sql", SQL / "workers.sql"))
+    facts = repr((report.as_of, report.timezone, report.periods)).encode()
+    return hashlib.sha256(code + facts).digest()
+
+
+def worker_fingerprint(edition: bytes, report: Report, rows: list[dict], entries: dict[str, str]) -> str:
+    latest = rows[-1]
+    links = [
+        report.paths.get(key)
+        for key in (
+            latest["worker_id"],
+            latest["supervisor_id"],
+            Scope("facility", latest["region"], latest["facility"]),
+            Scope("region", latest["region"]),
+        )
+    ]
+    digest = hashlib.sha256(edition)
+    digest.update(repr(([r["digest"] for r in rows], links, sorted(entries))).encode())
+    for period in sorted(entries):
+        digest.update(entries[period].encode())
+    return digest.hexdigest()
 
 
 def workers_with_entries(
@@ -987,15 +1020,24 @@ def write_site(con: duckdb.DuckDBPyConnection, out: Path, as_of: date, *, timezo
         assign_paths(report)
         out.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix=".site-", dir=out))
+        ledger = ledger_rows(con, as_of, timezone)
+        writer = None
         try:
             for folder in ("region", "facility", "worker"):
                 (scratch / folder).mkdir()
-            for path, content in pages(report, ledger_rows(con, as_of, timezone)):
-                (scratch / path).write_text(content, encoding="utf-8", newline="\n")
+            writer = PageWriter(scratch, out / "site")
+            for path, fingerprint, draw in pages(report, ledger):
+                if fingerprint is None or not writer.unchanged(path, fingerprint):
+                    writer.write(path, draw())
+            writer.close()
             swap_in(scratch, out / "site")
         except BaseException:
+            if writer is not None:
+                writer.abandon()
             shutil.rmtree(scratch, ignore_errors=True)
             raise
+        finally:
+            ledger.close()
     return out / "site" / "index.html"
 
 

@@ -28,7 +28,7 @@ import pytest
 from pipelines.config import load_config
 from pipelines.run import run
 from pipelines.site import Scope, bin_hours, href, scope_sort_key, unique_slugs, write_site
-from tests.support import COMPLETED, MODULE, ROSTER, statement, void
+from tests.support import COMPLETED, COURSE, MODULE, ROSTER, statement, void
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample"
@@ -344,6 +344,33 @@ def test_writing_the_site_twice_gives_byte_identical_files(sample, tmp_path):
     assert not stale.exists()
     assert tree_digest(tmp_path / "a" / "site") == tree_digest(sample["site"])
     assert not [p.name for p in (tmp_path / "a").iterdir() if p.name != "site"]  # no scratch folders left
+
+
+def test_a_rerun_redraws_only_the_pages_it_changed_and_matches_a_site_drawn_afresh(program, tmp_path):
+    ann, bob = "ann.peer@va.example.gov", "bob.peer@va.example.gov"
+    program.add("1.ndjson", [statement("a", ann, COMPLETED, MODULE, "2026-01-05T15:00:00Z")])
+    program.add("2.ndjson", [statement("b", bob, COMPLETED, MODULE, "2026-01-06T15:00:00Z")])
+    program.run()
+    site = program.out / "site"
+    inode = {name: (site / "worker" / name).stat().st_ino for name in ("w1.html", "w2.html")}
+
+    program.add("3.ndjson", [statement("c", bob, COMPLETED, COURSE, "2026-02-01T15:00:00Z")])
+    result = program.run()
+    assert (site / "worker" / "w1.html").stat().st_ino == inode["w1.html"], "Ann's unchanged page was drawn again"
+    assert (site / "worker" / "w2.html").stat().st_ino != inode["w2.html"]
+    assert "Wellness and Recovery Promotion" in (site / "worker" / "w2.html").read_text()
+
+    def afresh(as_of: date) -> dict[str, str]:
+        con = duckdb.connect(str(result.warehouse), read_only=True)
+        try:
+            return tree_digest(write_site(con, tmp_path / str(as_of), as_of, timezone="America/New_York").parent)
+        finally:
+            con.close()
+
+    assert tree_digest(site) == afresh(AS_OF)
+    program.run(as_of="2026-11-27")  # a new as-of date shows on every page: nothing is kept
+    assert (site / "worker" / "w1.html").stat().st_ino != inode["w1.html"]
+    assert tree_digest(site) == afresh(date(2026, 11, 27))
 
 
 def test_without_a_time_zone_the_one_recorded_in_run_state_is_used(sample, tmp_path):

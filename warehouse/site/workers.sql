@@ -22,7 +22,13 @@ select
     c.hours_needed,
     c.status,
     c.competencies_covered,
-    strftime(timezone($tz, c.last_activity_at), '%Y-%m-%d') as last_activity
+    strftime(timezone($tz, c.last_activity_at), '%Y-%m-%d') as last_activity,
+    -- everything above, so an unchanged worker page can be kept (pipelines/site_writer.py)
+    md5(to_json([
+        c.worker_id, r.name, c.period, c.role, c.facility, c.region, c.supervisor_id, s.name, r.hire_date::varchar,
+        r.end_date::varchar, c.required_hours::varchar, c.approved_hours::varchar, c.pending_hours::varchar,
+        c.hours_needed::varchar, c.status, c.competencies_covered, epoch_us(c.last_activity_at)::varchar, $tz
+    ])) as digest
 from compliance_worker as c
 left join cfg_roster as r on r.worker_id = c.worker_id
 left join supervisors as s on s.worker_id = c.supervisor_id

@@ -1,0 +1,129 @@
+"""Writing the report site's files without making the run wait on them.
+
+A large program's site is 50,000 worker pages. Three things keep it cheap: DuckDB draws
+the book's rows on a thread while Python lays out the pages (`BackgroundRows`), files
+are written on another thread while the next page is drawn (`PageWriter`), and a page
+whose inputs are the same as when the last site was written is hard-linked from that
+site instead of drawn again (fingerprints kept in `<site>/.pages.json`), so a run that
+touched a few thousand workers rewrites only their pages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+FINGERPRINTS = ".pages.json"
+_DONE = object()
+
+
+class BackgroundRows:
+    """A query's rows, fetched on a thread (on a cursor of its own) into a bounded queue."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, sql: str, params: dict, batch: int = 5_000, depth: int = 8):
+        self._queue: queue.Queue = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._cursor = con.cursor()
+        self._thread = threading.Thread(target=self._fetch, args=(sql, params, batch), daemon=True)
+        self._thread.start()
+
+    def _fetch(self, sql: str, params: dict, batch: int) -> None:
+        try:
+            result = self._cursor.execute(sql, params)
+            while not self._stop.is_set() and (rows := result.fetchmany(batch)):
+                self._put(rows)
+            self._put(_DONE)
+        except BaseException as err:  # handed to the reader, which raises it
+            self._put(err)
+
+    def _put(self, item: object) -> None:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def __iter__(self) -> Iterator[tuple]:
+        while (item := self._queue.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield from item
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._cursor.close()
+
+
+class PageWriter:
+    """Writes pages into the new site folder on a thread; links unchanged ones from the old site."""
+
+    def __init__(self, folder: Path, previous: Path, depth: int = 64):
+        self.folder = folder
+        self.previous = previous
+        self.known = read_fingerprints(previous)
+        self.fingerprints: dict[str, str] = {}
+        self.drawn = self.reused = 0
+        self._queue: queue.Queue = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._write, daemon=True)
+        self._thread.start()
+
+    def unchanged(self, path: str, fingerprint: str) -> bool:
+        """Link the page from the last site if it was drawn from the same inputs."""
+        self.fingerprints[path] = fingerprint
+        if self.known.get(path) != fingerprint:
+            return False
+        try:
+            os.link(self.previous / path, self.folder / path)
+        except FileNotFoundError:
+            return False
+        except OSError:  # a file system without hard links
+            shutil.copyfile(self.previous / path, self.folder / path)
+        self.reused += 1
+        return True
+
+    def write(self, path: str, content: str) -> None:
+        if self._error is not None:
+            raise self._error
+        self.drawn += 1
+        self._queue.put((path, content))
+
+    def _write(self) -> None:
+        while (item := self._queue.get()) is not _DONE:
+            if self._error is None:
+                path, content = item
+                try:
+                    (self.folder / path).write_bytes(content.encode("utf-8"))
+                except BaseException as err:  # raised by the next write or by close
+                    self._error = err
+
+    def close(self) -> None:
+        """Wait for the last file, then record what each page was drawn from."""
+        self.abandon()
+        if self._error is not None:
+            raise self._error
+        text = json.dumps(self.fingerprints, sort_keys=True, indent=0)
+        (self.folder / FINGERPRINTS).write_text(text + "\n", encoding="utf-8")
+
+    def abandon(self) -> None:
+        """Stop the thread once it has done what it was given (a failed site is thrown away)."""
+        if self._thread.is_alive():
+            self._queue.put(_DONE)
+            self._thread.join()
+
+
+def read_fingerprints(site: Path) -> dict[str, str]:
+    try:
+        found = json.loads((site / FINGERPRINTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
