@@ -62,6 +62,7 @@ class Gate:
     seconds: float = 0.0  # what the gate cost the run: its work on the main thread and waits for the other
     background: float = 0.0  # validation time on the background thread, overlapping DuckDB's work
     validated: dict[str, int] = field(default_factory=dict)
+    parts: dict[str, float] = field(default_factory=dict)  # where the time went: start, each suite, data docs
     _background: threading.Thread | None = None
 
     def __post_init__(self) -> None:
@@ -90,6 +91,7 @@ class Gate:
         )
         self.source = self.context.data_sources.add_pandas("celedger")
         self.seconds += time.perf_counter() - started
+        self.parts["start (GX import and context)"] = time.perf_counter() - started
 
     def audit(self, con: duckdb.DuckDBPyConnection, suite: str) -> None:
         """Validate the rows warehouse/audit/<suite>.sql selects against expectations/<suite>.json."""
@@ -98,6 +100,7 @@ class Gate:
         frame = con.execute((AUDITS / f"{suite}.sql").read_text()).df()
         self.validate(suite, frame)
         self.seconds += time.perf_counter() - started
+        self.parts[suite] = time.perf_counter() - started
 
     def audit_in_background(self, con: duckdb.DuckDBPyConnection, suite: str) -> None:
         """Take the suite's rows now, validate them on a thread while DuckDB goes on.
@@ -109,6 +112,7 @@ class Gate:
         started = time.perf_counter()
         frame = con.execute((AUDITS / f"{suite}.sql").read_text()).df()
         self.seconds += time.perf_counter() - started
+        self.parts[f"{suite} (frame)"] = time.perf_counter() - started
         self._background = threading.Thread(target=self._validate_safely, args=(suite, frame))
         self._background.start()
 
@@ -119,6 +123,7 @@ class Gate:
         except Exception as err:  # reported by the verdict, on the main thread
             self.failures.append(f"{suite}: the validation itself failed: {one_line(err)}")
         self.background += time.perf_counter() - started
+        self.parts[f"{suite} (on a thread)"] = time.perf_counter() - started
 
     def join(self) -> None:
         if self._background is not None:
@@ -149,6 +154,7 @@ class Gate:
         started = time.perf_counter()
         self.context.build_data_docs(site_names=["celedger"])
         self.seconds += time.perf_counter() - started
+        self.parts["data docs"] = time.perf_counter() - started
         if self.failures:
             more = f" (and {len(self.failures) - 1} more)" if len(self.failures) > 1 else ""
             raise QualityGateFailed(f"quality gate failed, nothing published: {self.failures[0]}{more}")

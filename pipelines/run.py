@@ -118,6 +118,7 @@ def in_transaction(
             gate.verdict()
             result.timings["quality gate"] = gate.seconds
             result.timings["quality gate, in the background"] = gate.background
+            result.timings.update({f"  gate: {part}": seconds for part, seconds in gate.parts.items()})
             step = time.perf_counter()
             con.execute("commit")
             result.timings["commit"] = time.perf_counter() - step

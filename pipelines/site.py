@@ -170,12 +170,20 @@ def load_report(con: duckdb.DuckDBPyConnection, as_of: date, timezone: str) -> R
     return Report(as_of, timezone, periods, rollups, coverage, workers, by_scope(workers))
 
 
-def ledger_rows(con: duckdb.DuckDBPyConnection, as_of: date, timezone: str) -> BackgroundRows:
+def ledger_rows(report: Report, con: duckdb.DuckDBPyConnection, slice_workers: int = 2_500) -> BackgroundRows:
     """(worker id, period, the ledger table's rows as HTML), in worker order. SQL draws the
-    rows, the bulk of the site, on a thread while the report is laid out; they stream
-    through a bounded queue so a large book is not held at once."""
-    as_of_end = datetime.combine(as_of + timedelta(days=1), time(0), ZoneInfo(timezone)).astimezone(UTC)
-    return BackgroundRows(con, site_sql("ledger"), {"tz": timezone, "as_of_end": as_of_end})
+    rows, the bulk of the site, on a thread while Python lays out pages, a slice of
+    workers at a time so a large book is never held at once."""
+    zone = ZoneInfo(report.timezone)
+    as_of_end = datetime.combine(report.as_of + timedelta(days=1), time(0), zone).astimezone(UTC)
+    ids = sorted({w["worker_id"] for w in report.workers})
+    starts = ids[::slice_workers] or [""]
+    slices = [
+        {"tz": report.timezone, "as_of_end": as_of_end, "first": first, "next": following}
+        for first, following in zip(starts, [*starts[1:], None], strict=True)
+    ]
+    slices[0]["first"] = ""  # entries of workers before the first with a compliance row
+    return BackgroundRows(con, site_sql("ledger"), slices)
 
 
 # ---------------------------------------------------------------------------- paths
@@ -1020,7 +1028,7 @@ def write_site(con: duckdb.DuckDBPyConnection, out: Path, as_of: date, *, timezo
         assign_paths(report)
         out.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix=".site-", dir=out))
-        ledger = ledger_rows(con, as_of, timezone)
+        ledger = ledger_rows(report, con)
         writer = None
         try:
             for folder in ("region", "facility", "worker"):

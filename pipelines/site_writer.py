@@ -25,20 +25,24 @@ _DONE = object()
 
 
 class BackgroundRows:
-    """A query's rows, fetched on a thread (on a cursor of its own) into a bounded queue."""
+    """Rows of a query run once per parameter set, in order, fetched on a thread (on a
+    cursor of its own) into a bounded queue."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, sql: str, params: dict, batch: int = 5_000, depth: int = 8):
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, sql: str, params: list[dict], batch: int = 2_000, depth: int = 4
+    ):
         self._queue: queue.Queue = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
         self._cursor = con.cursor()
         self._thread = threading.Thread(target=self._fetch, args=(sql, params, batch), daemon=True)
         self._thread.start()
 
-    def _fetch(self, sql: str, params: dict, batch: int) -> None:
+    def _fetch(self, sql: str, params: list[dict], batch: int) -> None:
         try:
-            result = self._cursor.execute(sql, params)
-            while not self._stop.is_set() and (rows := result.fetchmany(batch)):
-                self._put(rows)
+            for values in params:
+                result = self._cursor.execute(sql, values)
+                while not self._stop.is_set() and (rows := result.fetchmany(batch)):
+                    self._put(rows)
             self._put(_DONE)
         except BaseException as err:  # handed to the reader, which raises it
             self._put(err)

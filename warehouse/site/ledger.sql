@@ -3,7 +3,9 @@
 -- DuckDB renders the 800,000 rows of a large book in parallel, where Python took half
 -- a minute. Each row carries the activity's title, the entry that reversed a credit,
 -- and whether it was earned after the as-of day ($as_of_end) and so does not count yet.
--- `html_escape` matches Python's html.escape(quote=True), which the rest of the site uses.
+-- Escaping matches Python's html.escape(quote=True), which the rest of the site uses.
+-- It runs for one slice of workers at a time ($first <= worker_id < $next, $next null
+-- for the last), so the rows of a large book are never all held at once.
 with titles as (
     select activity_id, min(title) as title
     from cfg_catalog
@@ -13,7 +15,7 @@ with titles as (
 reversed as (
     select reverses_entry_id as entry_id, min(entry_id) as reversed_by
     from ledger_book
-    where reverses_entry_id is not null
+    where reverses_entry_id is not null and worker_id >= $first and ($next is null or worker_id < $next)
     group by reverses_entry_id
 ),
 
@@ -43,6 +45,7 @@ entries as (
     from ledger_book as b
     left join titles as t on t.activity_id = b.activity_id
     left join reversed as r on r.entry_id = b.entry_id
+    where b.worker_id >= $first and ($next is null or b.worker_id < $next)
 ),
 
 escaped as (
