@@ -65,37 +65,60 @@ class Gate:
     parts: dict[str, float] = field(default_factory=dict)  # where the time went: start, each suite, data docs
     _background: threading.Thread | None = None
 
-    def __post_init__(self) -> None:
-        started = time.perf_counter()
-        preload()
-        _loading.join()
-        import great_expectations as gx
+    _starting: threading.Thread | None = None
+    _start_error: BaseException | None = None
 
-        logging.getLogger("great_expectations").setLevel(logging.ERROR)
-        skip_batch_fingerprints()
-        self.gx = gx
-        self.context = gx.get_context(mode="ephemeral")
-        self.context.variables.progress_bars = {"globally": False}
-        self.docs.mkdir(parents=True, exist_ok=True)
-        self.context.add_data_docs_site(
-            "celedger",
-            {
-                "class_name": "SiteBuilder",
-                # GX wants an absolute folder; --out may well be relative
-                "store_backend": {
-                    "class_name": "TupleFilesystemStoreBackend",
-                    "base_directory": str(self.docs.resolve()),
+    def __post_init__(self) -> None:
+        """Import GX and build its context on a thread: DuckDB's models run meanwhile, and
+        nothing waits for GX before the first suite is validated."""
+        self._starting = threading.Thread(target=self._start, daemon=True)
+        self._starting.start()
+
+    def _start(self) -> None:
+        started = time.perf_counter()
+        try:
+            preload()
+            _loading.join()
+            import great_expectations as gx
+
+            logging.getLogger("great_expectations").setLevel(logging.ERROR)
+            skip_batch_fingerprints()
+            self.gx = gx
+            self.context = gx.get_context(mode="ephemeral")
+            self.context.variables.progress_bars = {"globally": False}
+            self.docs.mkdir(parents=True, exist_ok=True)
+            self.context.add_data_docs_site(
+                "celedger",
+                {
+                    "class_name": "SiteBuilder",
+                    # GX wants an absolute folder; --out may well be relative
+                    "store_backend": {
+                        "class_name": "TupleFilesystemStoreBackend",
+                        "base_directory": str(self.docs.resolve()),
+                    },
+                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
                 },
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            },
-        )
-        self.source = self.context.data_sources.add_pandas("celedger")
-        self.seconds += time.perf_counter() - started
-        self.parts["start (GX import and context)"] = time.perf_counter() - started
+            )
+            self.source = self.context.data_sources.add_pandas("celedger")
+        except BaseException as err:  # raised where GX is first needed
+            self._start_error = err
+        self.parts["start (GX import and context, on a thread)"] = time.perf_counter() - started
+
+    def ready(self) -> None:
+        """Wait, on the main thread, until GX can validate."""
+        if self._starting is not None:
+            started = time.perf_counter()
+            self._starting.join()
+            self._starting = None
+            self.seconds += time.perf_counter() - started
+            self.parts["waiting for GX to start"] = time.perf_counter() - started
+        if self._start_error is not None:
+            raise self._start_error
 
     def audit(self, con: duckdb.DuckDBPyConnection, suite: str) -> None:
         """Validate the rows warehouse/audit/<suite>.sql selects against expectations/<suite>.json."""
         self.join()
+        self.ready()
         started = time.perf_counter()
         frame = con.execute((AUDITS / f"{suite}.sql").read_text()).df()
         self.validate(suite, frame)
@@ -119,6 +142,11 @@ class Gate:
     def _validate_safely(self, suite: str, frame) -> None:
         started = time.perf_counter()
         try:
+            starting = self._starting  # the main thread may clear it meanwhile
+            if starting is not None:
+                starting.join()
+            if self._start_error is not None:
+                raise self._start_error
             self.validate(suite, frame)
         except Exception as err:  # reported by the verdict, on the main thread
             self.failures.append(f"{suite}: the validation itself failed: {one_line(err)}")
@@ -151,6 +179,7 @@ class Gate:
     def verdict(self) -> None:
         """Write the Data Docs, then stop the run if any expectation failed."""
         self.join()
+        self.ready()
         started = time.perf_counter()
         self.context.build_data_docs(site_names=["celedger"])
         self.seconds += time.perf_counter() - started
