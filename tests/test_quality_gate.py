@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import warehouse
+from pipelines import quality, warehouse
 from pipelines.quality import QualityGateFailed
 from pipelines.run import run
 
@@ -119,6 +119,23 @@ def test_the_raw_suite_catches_what_staging_lets_through(tmp_path, monkeypatch):
     with pytest.raises(QualityGateFailed, match=r"raw_statements: expect_column_values_to_match_regex\(verb_id\)"):
         run(SAMPLE / "config", [statements], date(2026, 11, 20), tmp_path / "out", tmp_path / "wh.duckdb")
     assert not (tmp_path / "wh.duckdb").exists()
+
+
+def test_the_raw_suite_checks_every_slice_of_a_large_batch(tmp_path, monkeypatch):
+    """Validated two statements at a time, a bad verb in the last slice still stops the load."""
+    models = tmp_path / "models"
+    shutil.copytree(warehouse.MODELS, models)
+    staging = models / "staging" / "020_stg_batch_records.sql"
+    staging.write_text(staging.read_text().replace("not regexp_full_match(verb_id, iri_pattern())", "false"))
+    monkeypatch.setattr(warehouse, "MODELS", models)
+    monkeypatch.setattr(quality, "SLICE_ROWS", 2)
+    statements = tmp_path / "statements"
+    statements.mkdir()
+    lines = (SAMPLE / "statements" / "webinar-platform.ndjson").read_text().splitlines()[:5]
+    lines[-1] = lines[-1].replace("http://adlnet.gov/expapi/verbs/attended", "attended")
+    (statements / "s.ndjson").write_text("\n".join(lines) + "\n")
+    with pytest.raises(QualityGateFailed, match=r"raw_statements: expect_column_values_to_match_regex\(verb_id\)"):
+        run(SAMPLE / "config", [statements], date(2026, 11, 20), tmp_path / "out", tmp_path / "wh.duckdb")
 
 
 def test_rejections_are_reported_per_source_with_examples(tmp_path):
