@@ -16,21 +16,22 @@ import re
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
 
 from pipelines.errors import CeledgerError
-from pipelines.site_writer import BackgroundRows, PageWriter
+from pipelines.site_writer import BackgroundRows, ForkedDrawer, PageWriter
 
 SQL = Path(__file__).resolve().parent.parent / "warehouse" / "site"
+PARALLEL_ROWS = 5_000  # compliance rows from which a second process draws worker pages too
 
 # (status, label, fill colour, text colour on the fill); the order of the stacks and legends.
 STATUSES = [
@@ -952,20 +953,26 @@ def ledger_table(report: Report, rows_html: str | None) -> str:
 # ---------------------------------------------------------------------------- writing
 
 
-Page = tuple[str, str | None, Callable[[], str]]
+@dataclass
+class Page:
+    """A page to write: a summary page (`scope`) or a worker's (`rows`, `entries`). A worker
+    page's fingerprint names everything it is drawn from, so an unchanged one can be kept."""
+
+    path: str
+    scope: Scope | None = None
+    rows: list[dict] = field(default_factory=list)
+    entries: dict[str, str] = field(default_factory=dict)
+    fingerprint: str | None = None
 
 
 def pages(report: Report, ledger: Iterable[tuple[str, str, str]]) -> Iterator[Page]:
-    """(path, fingerprint, draw) per page. A worker page's fingerprint names everything it is
-    drawn from, so an unchanged one can be kept; the summary pages are always drawn."""
-    yield report.paths[Scope("national")], None, lambda: scope_page(report, Scope("national"))
+    yield Page(report.paths[Scope("national")], scope=Scope("national"))
     for scope in sorted((s for s in report.rollups if s.level != "national"), key=scope_sort_key):
-        yield report.paths[scope], None, lambda scope=scope: scope_page(report, scope)
+        yield Page(report.paths[scope], scope=scope)
     edition = report_edition(report)
     for rows, entries in workers_with_entries(report.workers, ledger):
-        path = report.paths[rows[0]["worker_id"]]
         fingerprint = worker_fingerprint(edition, report, rows, entries)
-        yield path, fingerprint, lambda r=rows, e=entries: worker_page(report, r, e)
+        yield Page(report.paths[rows[0]["worker_id"]], rows=rows, entries=entries, fingerprint=fingerprint)
 
 
 def report_edition(report: Report) -> bytes:
@@ -1011,13 +1018,17 @@ def workers_with_entries(
         yield by_worker[worker_id], mine
 
 
-def write_site(con: duckdb.DuckDBPyConnection, out: Path, as_of: date, *, timezone: str | None = None) -> Path:
+def write_site(
+    con: duckdb.DuckDBPyConnection, out: Path, as_of: date, *, timezone: str | None = None, parallel: bool | None = None
+) -> Path:
     """Write the site under `<out>/site/` and return its `index.html`.
 
     `timezone` (the policy's IANA zone) is the zone ledger times are shown in; without it,
     the one the warehouse records in `run_state` (key `timezone`), else UTC. The folder is
     built beside the old one and swapped in, so pages of workers who left the tables do
-    not linger and a failure leaves the previous site whole.
+    not linger and a failure leaves the previous site whole. `parallel` (by default, from
+    PARALLEL_ROWS compliance rows on a machine that can fork) draws worker pages in a
+    second process as well.
     """
     timezone = timezone or recorded_timezone(con)
     ZoneInfo(timezone)  # an unknown zone fails here, before anything is written
@@ -1028,24 +1039,37 @@ def write_site(con: duckdb.DuckDBPyConnection, out: Path, as_of: date, *, timezo
         assign_paths(report)
         out.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix=".site-", dir=out))
-        ledger = ledger_rows(report, con)
-        writer = None
+        ledger = None
+        writer = drawer = None
         try:
             for folder in ("region", "facility", "worker"):
                 (scratch / folder).mkdir()
+            if parallel is None:
+                parallel = len(report.workers) >= PARALLEL_ROWS and ForkedDrawer.available()
+            if parallel:
+                drawer = ForkedDrawer(partial(worker_page, report), scratch)  # forked before any thread starts
+            ledger = ledger_rows(report, con)
             writer = PageWriter(scratch, out / "site")
-            for path, fingerprint, draw in pages(report, ledger):
-                if fingerprint is None or not writer.unchanged(path, fingerprint):
-                    writer.write(path, draw())
+            for page in pages(report, ledger):
+                if page.scope is not None:
+                    writer.write(page.path, scope_page(report, page.scope))
+                elif writer.unchanged(page.path, page.fingerprint):
+                    continue
+                elif drawer is None or not drawer.offer(page.path, page.rows, page.entries):
+                    writer.write(page.path, worker_page(report, page.rows, page.entries))
+            if drawer is not None:
+                drawer.close()
             writer.close()
             swap_in(scratch, out / "site")
         except BaseException:
-            if writer is not None:
-                writer.abandon()
+            for part in (drawer, writer):
+                if part is not None:
+                    part.abandon()
             shutil.rmtree(scratch, ignore_errors=True)
             raise
         finally:
-            ledger.close()
+            if ledger is not None:
+                ledger.close()
     return out / "site" / "index.html"
 
 

@@ -1,24 +1,29 @@
 """Writing the report site's files without making the run wait on them.
 
-A large program's site is 50,000 worker pages. Three things keep it cheap: DuckDB draws
+A large program's site is 50,000 worker pages. Four things keep it cheap: DuckDB draws
 the book's rows on a thread while Python lays out the pages (`BackgroundRows`), files
-are written on another thread while the next page is drawn (`PageWriter`), and a page
-whose inputs are the same as when the last site was written is hard-linked from that
-site instead of drawn again (fingerprints kept in `<site>/.pages.json`), so a run that
-touched a few thousand workers rewrites only their pages.
+are written on another thread while the next page is drawn (`PageWriter`), a forked
+copy of the process draws a share of the worker pages on the other core
+(`ForkedDrawer`), and a page whose inputs are the same as when the last site was
+written is hard-linked from that site instead of drawn again (fingerprints kept in
+`<site>/.pages.json`), so a run that touched a few thousand workers rewrites only
+their pages.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import queue
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
+
+from pipelines.errors import CeledgerError
 
 FINGERPRINTS = ".pages.json"
 _DONE = object()
@@ -123,6 +128,89 @@ class PageWriter:
         if self._thread.is_alive():
             self._queue.put(_DONE)
             self._thread.join()
+
+
+class ForkedDrawer:
+    """Draws worker pages in a forked copy of this process, which holds the laid-out report
+    already (copy-on-write), so the two cores draw at once. Pages go over in batches; at
+    most `ahead` batches are outstanding, and `offer` declines a page while the other
+    process is that far behind, so the caller draws it itself and neither side idles.
+    """
+
+    def __init__(self, draw: Callable[..., str], folder: Path, batch: int = 32, ahead: int = 2):
+        context = multiprocessing.get_context("fork")
+        jobs_out, self._jobs = context.Pipe(duplex=False)
+        self._acks, acks_in = context.Pipe(duplex=False)
+        self._process = context.Process(target=_draw_pages, args=(draw, folder, jobs_out, acks_in), daemon=True)
+        self._process.start()
+        jobs_out.close()  # the child's ends: a child that dies then shows as a broken pipe
+        acks_in.close()
+        self.batch, self.ahead = batch, ahead
+        self.drawn = 0
+        self._pending: list[tuple[str, tuple]] = []
+        self._outstanding = 0
+
+    @staticmethod
+    def available() -> bool:
+        return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
+
+    def offer(self, path: str, *args: object) -> bool:
+        """Take the page (drawn as draw(*args) into path) unless the other process is behind."""
+        self._collect(wait=False)
+        if self._outstanding >= self.ahead:
+            return False
+        self._pending.append((path, args))
+        if len(self._pending) >= self.batch:
+            self._send()
+        return True
+
+    def close(self) -> None:
+        """Wait until every page taken is written."""
+        self._send()
+        self._talk(lambda: self._jobs.send(None))
+        while self._outstanding:
+            self._collect(wait=True)
+        self._process.join()
+        if self._process.exitcode != 0:
+            raise CeledgerError(f"drawing the site's pages failed: the drawing process exited {self._process.exitcode}")
+
+    def abandon(self) -> None:
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+    def _send(self) -> None:
+        if self._pending:
+            batch, self._pending = self._pending, []
+            self._talk(lambda: self._jobs.send(batch))
+            self._outstanding += 1
+
+    def _collect(self, wait: bool) -> None:
+        while self._outstanding and (wait or self._acks.poll()):
+            message = self._talk(self._acks.recv)
+            if isinstance(message, str):
+                raise CeledgerError(f"drawing the site's pages failed: {message}")
+            self._outstanding -= 1
+            self.drawn += message
+            wait = False
+
+    def _talk(self, call: Callable[[], object]) -> object:
+        try:
+            return call()
+        except (BrokenPipeError, EOFError):
+            reason = self._acks.recv() if self._acks.poll() else f"exit code {self._process.exitcode}"
+            raise CeledgerError(f"drawing the site's pages failed: {reason}") from None
+
+
+def _draw_pages(draw: Callable[..., str], folder: Path, jobs, acks) -> None:
+    """The forked process: draw and write each batch, acknowledge it with its size."""
+    try:
+        while (batch := jobs.recv()) is not None:
+            for path, args in batch:
+                (folder / path).write_bytes(draw(*args).encode("utf-8"))
+            acks.send(len(batch))
+    except BaseException as err:  # the parent raises it
+        acks.send(f"{type(err).__name__}: {err}")
 
 
 def read_fingerprints(site: Path) -> dict[str, str]:

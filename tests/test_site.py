@@ -8,6 +8,7 @@ installs it and tesseract-ocr). `python -m tests.test_site` saves the screenshot
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import struct
@@ -25,7 +26,9 @@ import duckdb
 import numpy as np
 import pytest
 
+import pipelines.site
 from pipelines.config import load_config
+from pipelines.errors import CeledgerError
 from pipelines.run import run
 from pipelines.site import Scope, bin_hours, href, scope_sort_key, unique_slugs, write_site
 from tests.support import COMPLETED, COURSE, MODULE, ROSTER, statement, void
@@ -371,6 +374,29 @@ def test_a_rerun_redraws_only_the_pages_it_changed_and_matches_a_site_drawn_afre
     program.run(as_of="2026-11-27")  # a new as-of date shows on every page: nothing is kept
     assert (site / "worker" / "w1.html").stat().st_ino != inode["w1.html"]
     assert tree_digest(site) == afresh(date(2026, 11, 27))
+
+
+def test_a_second_process_draws_the_same_pages_and_its_failure_leaves_the_old_site(sample, tmp_path, monkeypatch):
+    con = duckdb.connect(str(sample["warehouse"]), read_only=True)
+    try:
+        site = write_site(con, tmp_path, AS_OF, timezone=sample["timezone"], parallel=True).parent
+        assert tree_digest(site) == tree_digest(sample["site"])
+
+        parent, drawn = os.getpid(), pipelines.site.worker_page
+
+        def fails_in_the_child(report, rows, entries):
+            if os.getpid() != parent:
+                raise OSError("disk full")
+            return drawn(report, rows, entries)
+
+        monkeypatch.setattr(pipelines.site, "worker_page", fails_in_the_child)
+        (site / "worker" / "gone.html").write_text("from the last site")
+        with pytest.raises(CeledgerError, match="drawing the site's pages failed: OSError: disk full"):
+            write_site(con, tmp_path, date(2026, 11, 27), timezone=sample["timezone"], parallel=True)
+    finally:
+        con.close()
+    assert (site / "worker" / "gone.html").exists()  # the last site stands whole
+    assert not [p.name for p in tmp_path.iterdir() if p.name != "site"]  # no scratch folders left
 
 
 def test_without_a_time_zone_the_one_recorded_in_run_state_is_used(sample, tmp_path):
