@@ -171,10 +171,10 @@ def load_report(con: duckdb.DuckDBPyConnection, as_of: date, timezone: str) -> R
     return Report(as_of, timezone, periods, rollups, coverage, workers, by_scope(workers))
 
 
-def ledger_rows(report: Report, con: duckdb.DuckDBPyConnection, slice_workers: int = 2_500) -> BackgroundRows:
-    """(worker id, period, the ledger table's rows as HTML), in worker order. SQL draws the
-    rows, the bulk of the site, on a thread while Python lays out pages, a slice of
-    workers at a time so a large book is never held at once."""
+def ledger_rows(report: Report, con: duckdb.DuckDBPyConnection, slice_workers: int = 5_000) -> BackgroundRows:
+    """(worker id, period, the ledger table's rows as HTML, their digest), in worker order.
+    SQL draws the rows, the bulk of the site, on a thread while Python lays out pages, a
+    slice of workers at a time so a large book is never held at once."""
     zone = ZoneInfo(report.timezone)
     as_of_end = datetime.combine(report.as_of + timedelta(days=1), time(0), zone).astimezone(UTC)
     ids = sorted({w["worker_id"] for w in report.workers})
@@ -965,14 +965,15 @@ class Page:
     fingerprint: str | None = None
 
 
-def pages(report: Report, ledger: Iterable[tuple[str, str, str]]) -> Iterator[Page]:
+def pages(report: Report, ledger: Iterable[tuple[str, str, str, str]]) -> Iterator[Page]:
+    """Worker pages first, so a second process can start on them, then the summary pages."""
+    edition = report_edition(report)
+    for rows, entries, digests in workers_with_entries(report.workers, ledger):
+        fingerprint = worker_fingerprint(edition, report, rows, digests)
+        yield Page(report.paths[rows[0]["worker_id"]], rows=rows, entries=entries, fingerprint=fingerprint)
     yield Page(report.paths[Scope("national")], scope=Scope("national"))
     for scope in sorted((s for s in report.rollups if s.level != "national"), key=scope_sort_key):
         yield Page(report.paths[scope], scope=scope)
-    edition = report_edition(report)
-    for rows, entries in workers_with_entries(report.workers, ledger):
-        fingerprint = worker_fingerprint(edition, report, rows, entries)
-        yield Page(report.paths[rows[0]["worker_id"]], rows=rows, entries=entries, fingerprint=fingerprint)
 
 
 def report_edition(report: Report) -> bytes:
@@ -982,7 +983,9 @@ def report_edition(report: Report) -> bytes:
     return hashlib.sha256(code + facts).digest()
 
 
-def worker_fingerprint(edition: bytes, report: Report, rows: list[dict], entries: dict[str, str]) -> str:
+def worker_fingerprint(edition: bytes, report: Report, rows: list[dict], entry_digests: dict[str, str]) -> str:
+    """The page's inputs: the shared edition, the worker's rows and ledger tables (digests
+    drawn by SQL) and the pages it links to."""
     latest = rows[-1]
     links = [
         report.paths.get(key)
@@ -993,29 +996,27 @@ def worker_fingerprint(edition: bytes, report: Report, rows: list[dict], entries
             Scope("region", latest["region"]),
         )
     ]
-    digest = hashlib.sha256(edition)
-    digest.update(repr(([r["digest"] for r in rows], links, sorted(entries))).encode())
-    for period in sorted(entries):
-        digest.update(entries[period].encode())
-    return digest.hexdigest()
+    facts = repr(([r["digest"] for r in rows], links, sorted(entry_digests.items())))
+    return hashlib.sha256(edition + facts.encode()).hexdigest()
 
 
 def workers_with_entries(
-    workers: list[dict], ledger: Iterable[tuple[str, str, str]]
-) -> Iterator[tuple[list[dict], dict[str, str]]]:
-    """Merge the compliance rows and the book's tables, both ordered by worker id."""
+    workers: list[dict], ledger: Iterable[tuple[str, str, str, str]]
+) -> Iterator[tuple[list[dict], dict[str, str], dict[str, str]]]:
+    """Merge the compliance rows and the book's tables, both ordered by worker id: each
+    worker's rows, ledger table per period, and those tables' digests."""
     entries = iter(ledger)
     pending = next(entries, None)
     by_worker: dict[str, list[dict]] = {}
     for row in workers:
         by_worker.setdefault(row["worker_id"], []).append(row)
     for worker_id in sorted(by_worker):
-        mine = {}
+        tables, digests = {}, {}
         while pending is not None and pending[0] <= worker_id:
             if pending[0] == worker_id:
-                mine[pending[1]] = pending[2]
+                tables[pending[1]], digests[pending[1]] = pending[2], pending[3]
             pending = next(entries, None)
-        yield by_worker[worker_id], mine
+        yield by_worker[worker_id], tables, digests
 
 
 def write_site(

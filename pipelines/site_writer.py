@@ -139,12 +139,13 @@ class ForkedDrawer:
 
     def __init__(self, draw: Callable[..., str], folder: Path, batch: int = 32, ahead: int = 2):
         context = multiprocessing.get_context("fork")
-        jobs_out, self._jobs = context.Pipe(duplex=False)
+        # a queue: its feeder thread writes to the pipe, so this process never blocks on a
+        # batch the other is still too busy to read
+        self._jobs = context.Queue()
         self._acks, acks_in = context.Pipe(duplex=False)
-        self._process = context.Process(target=_draw_pages, args=(draw, folder, jobs_out, acks_in), daemon=True)
+        self._process = context.Process(target=_draw_pages, args=(draw, folder, self._jobs, acks_in), daemon=True)
         self._process.start()
-        jobs_out.close()  # the child's ends: a child that dies then shows as a broken pipe
-        acks_in.close()
+        acks_in.close()  # the child's end: a child that dies then shows as the end of the acks
         self.batch, self.ahead = batch, ahead
         self.drawn = 0
         self._pending: list[tuple[str, tuple]] = []
@@ -167,10 +168,12 @@ class ForkedDrawer:
     def close(self) -> None:
         """Wait until every page taken is written."""
         self._send()
-        self._talk(lambda: self._jobs.send(None))
+        self._jobs.put(None)
         while self._outstanding:
             self._collect(wait=True)
         self._process.join()
+        self._jobs.close()
+        self._jobs.join_thread()
         if self._process.exitcode != 0:
             raise CeledgerError(f"drawing the site's pages failed: the drawing process exited {self._process.exitcode}")
 
@@ -178,34 +181,35 @@ class ForkedDrawer:
         if self._process.is_alive():
             self._process.terminate()
         self._process.join()
+        self._jobs.cancel_join_thread()  # nothing is left to read what it still holds
+        self._jobs.close()
 
     def _send(self) -> None:
         if self._pending:
             batch, self._pending = self._pending, []
-            self._talk(lambda: self._jobs.send(batch))
+            self._jobs.put(batch)
             self._outstanding += 1
 
     def _collect(self, wait: bool) -> None:
         while self._outstanding and (wait or self._acks.poll()):
-            message = self._talk(self._acks.recv)
+            message = self._receive()
             if isinstance(message, str):
                 raise CeledgerError(f"drawing the site's pages failed: {message}")
             self._outstanding -= 1
             self.drawn += message
             wait = False
 
-    def _talk(self, call: Callable[[], object]) -> object:
+    def _receive(self) -> object:
         try:
-            return call()
-        except (BrokenPipeError, EOFError):
-            reason = self._acks.recv() if self._acks.poll() else f"exit code {self._process.exitcode}"
-            raise CeledgerError(f"drawing the site's pages failed: {reason}") from None
+            return self._acks.recv()
+        except EOFError:  # the other process is gone without a word
+            raise CeledgerError(f"drawing the site's pages failed: exit code {self._process.exitcode}") from None
 
 
 def _draw_pages(draw: Callable[..., str], folder: Path, jobs, acks) -> None:
     """The forked process: draw and write each batch, acknowledge it with its size."""
     try:
-        while (batch := jobs.recv()) is not None:
+        while (batch := jobs.get()) is not None:
             for path, args in batch:
                 (folder / path).write_bytes(draw(*args).encode("utf-8"))
             acks.send(len(batch))
