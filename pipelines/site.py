@@ -965,15 +965,20 @@ class Page:
     fingerprint: str | None = None
 
 
+def draw_page(report: Report, page: Page) -> str:
+    return scope_page(report, page.scope) if page.scope is not None else worker_page(report, page.rows, page.entries)
+
+
 def pages(report: Report, ledger: Iterable[tuple[str, str, str, str]]) -> Iterator[Page]:
-    """Worker pages first, so a second process can start on them, then the summary pages."""
+    """The summary pages, which need no ledger rows (they draw while SQL draws those), then
+    the worker pages."""
+    yield Page(report.paths[Scope("national")], scope=Scope("national"))
+    for scope in sorted((s for s in report.rollups if s.level != "national"), key=scope_sort_key):
+        yield Page(report.paths[scope], scope=scope)
     edition = report_edition(report)
     for rows, entries, digests in workers_with_entries(report.workers, ledger):
         fingerprint = worker_fingerprint(edition, report, rows, digests)
         yield Page(report.paths[rows[0]["worker_id"]], rows=rows, entries=entries, fingerprint=fingerprint)
-    yield Page(report.paths[Scope("national")], scope=Scope("national"))
-    for scope in sorted((s for s in report.rollups if s.level != "national"), key=scope_sort_key):
-        yield Page(report.paths[scope], scope=scope)
 
 
 def report_edition(report: Report) -> bytes:
@@ -1048,16 +1053,14 @@ def write_site(
             if parallel is None:
                 parallel = len(report.workers) >= PARALLEL_ROWS and ForkedDrawer.available()
             if parallel:
-                drawer = ForkedDrawer(partial(worker_page, report), scratch)  # forked before any thread starts
+                drawer = ForkedDrawer(partial(draw_page, report), scratch)  # forked before any thread starts
             ledger = ledger_rows(report, con)
             writer = PageWriter(scratch, out / "site")
             for page in pages(report, ledger):
-                if page.scope is not None:
-                    writer.write(page.path, scope_page(report, page.scope))
-                elif writer.unchanged(page.path, page.fingerprint):
+                if page.fingerprint is not None and writer.unchanged(page.path, page.fingerprint):
                     continue
-                elif drawer is None or not drawer.offer(page.path, page.rows, page.entries):
-                    writer.write(page.path, worker_page(report, page.rows, page.entries))
+                if drawer is None or not drawer.offer(page.path, page):
+                    writer.write(page.path, draw_page(report, page))
             if drawer is not None:
                 drawer.close()
             writer.close()

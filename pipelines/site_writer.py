@@ -157,9 +157,10 @@ class ForkedDrawer:
 
     def offer(self, path: str, *args: object) -> bool:
         """Take the page (drawn as draw(*args) into path) unless the other process is behind."""
-        self._collect(wait=False)
         if self._outstanding >= self.ahead:
-            return False
+            self._collect(wait=False)
+            if self._outstanding >= self.ahead:
+                return False
         self._pending.append((path, args))
         if len(self._pending) >= self.batch:
             self._send()
