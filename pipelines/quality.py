@@ -107,13 +107,20 @@ class Gate:
         self.parts["start (GX import and context, on a thread)"] = time.perf_counter() - started
 
     def ready(self) -> None:
-        """Wait, on the main thread, until GX can validate."""
+        """Wait, on the main thread, until GX can validate; the wait counts as the gate's."""
         if self._starting is not None:
             started = time.perf_counter()
-            self._starting.join()
+            self._started()
             self._starting = None
             self.seconds += time.perf_counter() - started
             self.parts["waiting for GX to start"] = time.perf_counter() - started
+        self._started()
+
+    def _started(self) -> None:
+        """Wait (on any thread) for GX to start; raise what stopped it."""
+        starting = self._starting  # the main thread may clear it meanwhile
+        if starting is not None:
+            starting.join()
         if self._start_error is not None:
             raise self._start_error
 
@@ -147,11 +154,7 @@ class Gate:
     def _validate_safely(self, suite: str, rows, slice_rows: int) -> None:
         started = time.perf_counter()
         try:
-            starting = self._starting  # the main thread may clear it meanwhile
-            if starting is not None:
-                starting.join()
-            if self._start_error is not None:
-                raise self._start_error
+            self._started()
             for first in range(0, max(rows.num_rows, 1), slice_rows):  # an empty batch is validated too
                 self.validate(suite, rows.slice(first, slice_rows).to_pandas())
             self.validated[suite] = rows.num_rows

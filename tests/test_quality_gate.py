@@ -105,37 +105,37 @@ def test_the_cli_says_which_expectation_failed_and_exits_3(tmp_path):
     assert "quality gate failed, nothing published: ledger:" in completed.stderr
 
 
-def test_the_raw_suite_catches_what_staging_lets_through(tmp_path, monkeypatch):
-    """With staging's verb check broken, the gate still refuses the load."""
+def staging_without_its_verb_check(tmp_path: Path, monkeypatch) -> None:
     models = tmp_path / "models"
     shutil.copytree(warehouse.MODELS, models)
     staging = models / "staging" / "020_stg_batch_records.sql"
     staging.write_text(staging.read_text().replace("not regexp_full_match(verb_id, iri_pattern())", "false"))
     monkeypatch.setattr(warehouse, "MODELS", models)
+
+
+def assert_the_gate_refuses_webinar_lines(tmp_path: Path, count: int) -> None:
+    """The sample's first `count` webinar statements, the last with a verb that is no IRI."""
     statements = tmp_path / "statements"
     statements.mkdir()
-    line = (SAMPLE / "statements" / "webinar-platform.ndjson").read_text().splitlines()[0]
-    (statements / "s.ndjson").write_text(line.replace("http://adlnet.gov/expapi/verbs/attended", "attended") + "\n")
+    lines = (SAMPLE / "statements" / "webinar-platform.ndjson").read_text().splitlines()[:count]
+    lines[-1] = lines[-1].replace("http://adlnet.gov/expapi/verbs/attended", "attended")
+    (statements / "s.ndjson").write_text("\n".join(lines) + "\n")
     with pytest.raises(QualityGateFailed, match=r"raw_statements: expect_column_values_to_match_regex\(verb_id\)"):
         run(SAMPLE / "config", [statements], date(2026, 11, 20), tmp_path / "out", tmp_path / "wh.duckdb")
+
+
+def test_the_raw_suite_catches_what_staging_lets_through(tmp_path, monkeypatch):
+    """With staging's verb check broken, the gate still refuses the load."""
+    staging_without_its_verb_check(tmp_path, monkeypatch)
+    assert_the_gate_refuses_webinar_lines(tmp_path, 1)
     assert not (tmp_path / "wh.duckdb").exists()
 
 
 def test_the_raw_suite_checks_every_slice_of_a_large_batch(tmp_path, monkeypatch):
     """Validated two statements at a time, a bad verb in the last slice still stops the load."""
-    models = tmp_path / "models"
-    shutil.copytree(warehouse.MODELS, models)
-    staging = models / "staging" / "020_stg_batch_records.sql"
-    staging.write_text(staging.read_text().replace("not regexp_full_match(verb_id, iri_pattern())", "false"))
-    monkeypatch.setattr(warehouse, "MODELS", models)
+    staging_without_its_verb_check(tmp_path, monkeypatch)
     monkeypatch.setattr(quality, "SLICE_ROWS", 2)
-    statements = tmp_path / "statements"
-    statements.mkdir()
-    lines = (SAMPLE / "statements" / "webinar-platform.ndjson").read_text().splitlines()[:5]
-    lines[-1] = lines[-1].replace("http://adlnet.gov/expapi/verbs/attended", "attended")
-    (statements / "s.ndjson").write_text("\n".join(lines) + "\n")
-    with pytest.raises(QualityGateFailed, match=r"raw_statements: expect_column_values_to_match_regex\(verb_id\)"):
-        run(SAMPLE / "config", [statements], date(2026, 11, 20), tmp_path / "out", tmp_path / "wh.duckdb")
+    assert_the_gate_refuses_webinar_lines(tmp_path, 5)
 
 
 def test_rejections_are_reported_per_source_with_examples(tmp_path):
