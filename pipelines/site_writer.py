@@ -153,7 +153,13 @@ class ForkedDrawer:
 
     @staticmethod
     def available() -> bool:
-        return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
+        """Fork is there, a second core too, and this is no daemonic process (which may not
+        have children: a task runner may run us in one)."""
+        return (
+            "fork" in multiprocessing.get_all_start_methods()
+            and (os.cpu_count() or 1) > 1
+            and not multiprocessing.current_process().daemon
+        )
 
     def offer(self, path: str, *args: object) -> bool:
         """Take the page (drawn as draw(*args) into path) unless the other process is behind."""
