@@ -171,16 +171,17 @@ def load_report(con: duckdb.DuckDBPyConnection, as_of: date, timezone: str) -> R
     return Report(as_of, timezone, periods, rollups, coverage, workers, by_scope(workers))
 
 
-def ledger_rows(report: Report, con: duckdb.DuckDBPyConnection, slice_workers: int = 5_000) -> BackgroundRows:
+def ledger_rows(
+    con: duckdb.DuckDBPyConnection, as_of: date, timezone: str, slice_workers: int = 5_000
+) -> BackgroundRows:
     """(worker id, period, the ledger table's rows as HTML, their digest), in worker order.
-    SQL draws the rows, the bulk of the site, on a thread while Python lays out pages, a
-    slice of workers at a time so a large book is never held at once."""
-    zone = ZoneInfo(report.timezone)
-    as_of_end = datetime.combine(report.as_of + timedelta(days=1), time(0), zone).astimezone(UTC)
-    ids = sorted({w["worker_id"] for w in report.workers})
+    SQL draws the rows, the bulk of the site, on a thread while Python lays out the report
+    and its pages, a slice of workers at a time so a large book is never held at once."""
+    as_of_end = datetime.combine(as_of + timedelta(days=1), time(0), ZoneInfo(timezone)).astimezone(UTC)
+    ids = [row[0] for row in con.execute("select distinct worker_id from compliance_worker order by 1").fetchall()]
     starts = ids[::slice_workers] or [""]
     slices = [
-        {"tz": report.timezone, "as_of_end": as_of_end, "first": first, "next": following}
+        {"tz": timezone, "as_of_end": as_of_end, "first": first, "next": following}
         for first, following in zip(starts, [*starts[1:], None], strict=True)
     ]
     slices[0]["first"] = ""  # entries of workers before the first with a compliance row
@@ -1039,22 +1040,21 @@ def write_site(
     timezone = timezone or recorded_timezone(con)
     ZoneInfo(timezone)  # an unknown zone fails here, before anything is written
     with no_progress_bar(con):
-        report = load_report(con, as_of, timezone)
-        if not report.periods:
-            raise CeledgerError("the warehouse has no periods (cfg_periods is empty): run celedger first")
-        assign_paths(report)
-        out.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix=".site-", dir=out))
-        ledger = None
-        writer = drawer = None
+        ledger = ledger_rows(con, as_of, timezone)  # starts at once, beside the report's queries
+        writer = drawer = scratch = None
         try:
+            report = load_report(con, as_of, timezone)
+            if not report.periods:
+                raise CeledgerError("the warehouse has no periods (cfg_periods is empty): run celedger first")
+            assign_paths(report)
+            out.mkdir(parents=True, exist_ok=True)
+            scratch = Path(tempfile.mkdtemp(prefix=".site-", dir=out))
             for folder in ("region", "facility", "worker"):
                 (scratch / folder).mkdir()
             if parallel is None:
                 parallel = len(report.workers) >= PARALLEL_ROWS and ForkedDrawer.available()
             if parallel:
-                drawer = ForkedDrawer(partial(draw_page, report), scratch)  # forked before any thread starts
-            ledger = ledger_rows(report, con)
+                drawer = ForkedDrawer(partial(draw_page, report), scratch)
             writer = PageWriter(scratch, out / "site")
             for page in pages(report, ledger):
                 if page.fingerprint is not None and writer.unchanged(page.path, page.fingerprint):
@@ -1069,11 +1069,11 @@ def write_site(
             for part in (drawer, writer):
                 if part is not None:
                     part.abandon()
-            shutil.rmtree(scratch, ignore_errors=True)
+            if scratch is not None:
+                shutil.rmtree(scratch, ignore_errors=True)
             raise
         finally:
-            if ledger is not None:
-                ledger.close()
+            ledger.close()
     return out / "site" / "index.html"
 
 

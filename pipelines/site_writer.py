@@ -12,6 +12,7 @@ their pages.
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -39,6 +40,7 @@ class BackgroundRows:
         self._queue: queue.Queue = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
         self._cursor = con.cursor()
+        self._cursor.execute("set enable_progress_bar = false")  # no bar drawn from a thread
         self._thread = threading.Thread(target=self._fetch, args=(sql, params, batch), daemon=True)
         self._thread.start()
 
@@ -144,7 +146,16 @@ class ForkedDrawer:
         self._jobs = context.Queue()
         self._acks, acks_in = context.Pipe(duplex=False)
         self._process = context.Process(target=_draw_pages, args=(draw, folder, self._jobs, acks_in), daemon=True)
-        self._process.start()
+        # The copy only draws pages: it never touches DuckDB, nor the other threads' queues.
+        # Frozen, the objects it inherits are never collected by it, so no DuckDB object is
+        # finalised there (its locks may be held by a thread the copy does not have), and
+        # pages shared with this process stay shared.
+        gc.collect()
+        gc.freeze()
+        try:
+            self._process.start()
+        finally:
+            gc.unfreeze()
         acks_in.close()  # the child's end: a child that dies then shows as the end of the acks
         self.batch, self.ahead = batch, ahead
         self.drawn = 0
