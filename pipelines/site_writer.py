@@ -3,7 +3,7 @@
 A large program's site is 50,000 worker pages. Four things keep it cheap: DuckDB draws
 the book's rows on a thread while Python lays out the pages (`BackgroundRows`), files
 are written on another thread while the next page is drawn (`PageWriter`), a forked
-copy of the process draws a share of the worker pages on the other core
+copy of the process draws a share of the pages on the other core
 (`ForkedDrawer`), and a page whose inputs are the same as when the last site was
 written is hard-linked from that site instead of drawn again (fingerprints kept in
 `<site>/.pages.json`), so a run that touched a few thousand workers rewrites only
@@ -47,6 +47,8 @@ class BackgroundRows:
     def _fetch(self, sql: str, params: list[dict], batch: int) -> None:
         try:
             for values in params:
+                if self._stop.is_set():
+                    return
                 result = self._cursor.execute(sql, values)
                 while not self._stop.is_set() and (rows := result.fetchmany(batch)):
                     self._put(rows)
@@ -133,7 +135,7 @@ class PageWriter:
 
 
 class ForkedDrawer:
-    """Draws worker pages in a forked copy of this process, which holds the laid-out report
+    """Draws pages in a forked copy of this process, which holds the laid-out report
     already (copy-on-write), so the two cores draw at once. Pages go over in batches; at
     most `ahead` batches are outstanding, and `offer` declines a page while the other
     process is that far behind, so the caller draws it itself and neither side idles.
