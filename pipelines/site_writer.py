@@ -163,6 +163,7 @@ class ForkedDrawer:
         self.drawn = 0
         self._pending: list[tuple[str, tuple]] = []
         self._outstanding = 0
+        self._declined = 0
 
     @staticmethod
     def available() -> bool:
@@ -177,6 +178,9 @@ class ForkedDrawer:
     def offer(self, path: str, *args: object) -> bool:
         """Take the page (drawn as draw(*args) into path) unless the other process is behind."""
         if self._outstanding >= self.ahead:
+            self._declined += 1
+            if self._declined % 4:  # a poll costs about as much as a page: look every few pages
+                return False
             self._collect(wait=False)
             if self._outstanding >= self.ahead:
                 return False
