@@ -31,7 +31,7 @@ from pipelines.errors import CeledgerError
 from pipelines.site_writer import BackgroundRows, ForkedDrawer, PageWriter
 
 SQL = Path(__file__).resolve().parent.parent / "warehouse" / "site"
-PARALLEL_ROWS = 5_000  # compliance rows from which a second process draws worker pages too
+PARALLEL_ROWS = 5_000  # compliance rows from which a second process draws pages too
 
 # (status, label, fill colour, text colour on the fill); the order of the stacks and legends.
 STATUSES = [
@@ -1034,7 +1034,7 @@ def write_site(
     the one the warehouse records in `run_state` (key `timezone`), else UTC. The folder is
     built beside the old one and swapped in, so pages of workers who left the tables do
     not linger and a failure leaves the previous site whole. `parallel` (by default, from
-    PARALLEL_ROWS compliance rows on a machine that can fork) draws worker pages in a
+    PARALLEL_ROWS compliance rows on a machine that can fork) draws a share of the pages in a
     second process as well.
     """
     timezone = timezone or recorded_timezone(con)
