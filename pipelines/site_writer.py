@@ -84,7 +84,6 @@ class PageWriter:
         self.previous = previous
         self.known = read_fingerprints(previous)
         self.fingerprints: dict[str, str] = {}
-        self.drawn = self.reused = 0
         self._queue: queue.Queue = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._write, daemon=True)
@@ -101,13 +100,11 @@ class PageWriter:
             return False
         except OSError:  # a file system without hard links
             shutil.copyfile(self.previous / path, self.folder / path)
-        self.reused += 1
         return True
 
     def write(self, path: str, content: str) -> None:
         if self._error is not None:
             raise self._error
-        self.drawn += 1
         self._queue.put((path, content))
 
     def _write(self) -> None:
@@ -160,7 +157,6 @@ class ForkedDrawer:
             gc.unfreeze()
         acks_in.close()  # the child's end: a child that dies then shows as the end of the acks
         self.batch, self.ahead = batch, ahead
-        self.drawn = 0
         self._pending: list[tuple[str, tuple]] = []
         self._outstanding = 0
         self._declined = 0
@@ -220,7 +216,6 @@ class ForkedDrawer:
             if isinstance(message, str):
                 raise CeledgerError(f"drawing the site's pages failed: {message}")
             self._outstanding -= 1
-            self.drawn += message
             wait = False
 
     def _receive(self) -> object:
