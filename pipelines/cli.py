@@ -49,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
             from pipelines.summary import print_summary
 
             result = run(args.config, args.statements, args.as_of, args.out, args.warehouse, args.full)
+            for warning in result.warnings:
+                print(f"celedger: warning: {warning}", file=sys.stderr)
             print_summary(result)
         elif args.command == "digest":
             from pipelines.digest import DigestSendError, run_digest

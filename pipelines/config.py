@@ -67,6 +67,10 @@ class Config:
     workers: int = 0
     activities: int = 0
     sources: Path | None = field(default=None)
+    # approvals.csv's rows with their line numbers: between decisions made at the same
+    # instant, the later line wins (rule 9)
+    approvals: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # usable, but worth an operator's look
 
 
 def load_config(folder: Path) -> Config:
@@ -100,6 +104,8 @@ def load_config(folder: Path) -> Config:
         workers=len(roster),
         activities=len(activities),
         sources=folder / "sources.yaml" if (folder / "sources.yaml").is_file() else None,
+        approvals=tables.get("approvals.csv", []),
+        warnings=[describe_cycle(folder / "roster.csv", cycle) for cycle in supervisor_cycles(roster)],
     )
 
 
@@ -198,6 +204,34 @@ def check_roster(path: Path, rows: list[dict[str, str]], policy: Policy) -> dict
     return roster
 
 
+def supervisor_cycles(roster: dict[str, dict[str, str]]) -> list[list[str]]:
+    """Chains of supervisors that come back to where they started, each listed once.
+
+    The roster may say so (rule 9 follows it), but then no one above them checks their
+    outside CE: a worker who is their own supervisor has nobody to approve it, and two
+    who supervise each other approve each other's.
+    """
+    cycles, settled = [], set()
+    for start in sorted(roster):
+        chain, worker = [], start
+        while worker and worker not in settled and worker not in chain:
+            chain.append(worker)
+            worker = roster[worker]["supervisor_id"]
+        if worker in chain:
+            cycle = chain[chain.index(worker) :]
+            first = cycle.index(min(cycle))
+            cycles.append(cycle[first:] + cycle[:first])
+        settled.update(chain)
+    return cycles
+
+
+def describe_cycle(path: Path, cycle: list[str]) -> str:
+    if len(cycle) == 1:
+        return f"{path}: {cycle[0]} is their own supervisor, so nobody can approve their outside CE"
+    chain = " -> ".join([*cycle, cycle[0]])
+    return f"{path}: supervisors form a cycle ({chain}), so they approve each other's outside CE"
+
+
 def check_identities(path: Path, rows: list[dict[str, str]], roster: dict[str, dict[str, str]]) -> None:
     owners = {("mbox", "mailto:" + r["email"].lower()): w for w, r in roster.items() if r["email"]}
     for row in rows:
@@ -258,8 +292,8 @@ def check_approvals(
             raise CeledgerError(f"{where}: activity_id {row['activity_id']!r} is not in the catalog")
         if row["decision"] not in ("approved", "rejected"):
             raise CeledgerError(f"{where}: decision must be approved or rejected, got {row['decision']!r}")
-        if row["supervisor_id"] not in roster:
-            raise CeledgerError(f"{where}: supervisor_id {row['supervisor_id']!r} is not in the roster")
+        # a decision by someone other than the worker's own supervisor, on the roster or
+        # not, is ignored and reported by the warehouse (rule 9), not a config error
         parse_datetime(require(row, "decided_at", where), f"{where}: decided_at")
 
 

@@ -43,6 +43,7 @@ class RunResult:
     full_pass: bool = False
     ledger_entries_added: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 def run(
@@ -103,7 +104,7 @@ def in_transaction(
     quality.preload()
     config = load_config(config_dir)
     files = discover(statement_paths) if statement_paths else []
-    result = RunResult(Path(warehouse_path or Path(out) / "warehouse.duckdb"), Path(out))
+    result = RunResult(Path(warehouse_path or Path(out) / "warehouse.duckdb"), Path(out), warnings=config.warnings)
     result.warehouse.parent.mkdir(parents=True, exist_ok=True)
     result.timings["check inputs"] = time.perf_counter() - started
     created = not result.warehouse.exists()

@@ -40,15 +40,18 @@ def discover(paths: list[Path]) -> list[StatementFile]:
             resolved = path.resolve()
             if resolved not in found:
                 found[resolved] = sniff(resolved, source)
-    return sorted(found.values(), key=lambda f: str(f.path))
+    # the order given, a folder's files in name order: between copies of a statement with
+    # equal or missing `stored`, the one read first stands (rule 2)
+    return list(found.values())
 
 
 def walk(folder: Path) -> list[Path]:
+    """A folder's statement files in name order, sub-folders' files among them by their path."""
     files = []
     for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(("_", ".")))
-        files += [Path(root) / n for n in sorted(names) if n.endswith(SUFFIXES) and not n.startswith(("_", "."))]
-    return files
+        dirs[:] = [d for d in dirs if not d.startswith(("_", "."))]
+        files += [Path(root) / n for n in names if n.endswith(SUFFIXES) and not n.startswith(("_", "."))]
+    return sorted(files, key=lambda path: path.relative_to(folder).parts)
 
 
 def source_of(folder: Path, path: Path) -> str:

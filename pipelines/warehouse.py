@@ -112,7 +112,7 @@ def load_config_tables(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     """Config files as typed tables; the values were checked by pipelines.config."""
     selects = {
         "roster.csv": """
-            select worker_id, nullif(name, '') as name, nullif(lower(email), '') as email, role, facility,
+            select worker_id, nullif(name, '') as name, nullif(email, '') as email, role, facility,
                 region, nullif(supervisor_id, '') as supervisor_id, hire_date::date as hire_date,
                 nullif(end_date, '')::date as end_date
             from src""",
@@ -124,15 +124,8 @@ def load_config_tables(con: duckdb.DuckDBPyConnection, config: Config) -> None:
                     lambda c: c <> ''))), ';') as competencies,
                 lower(approved) = 'true' as approved
             from src""",
-        "approvals.csv": """
-            select worker_id, activity_id, decision, supervisor_id, decided_at::timestamptz as decided_at
-            from src""",
     }
-    empty = {
-        "identities.csv": "worker_id varchar, kind varchar, value varchar",
-        "approvals.csv": "worker_id varchar, activity_id varchar, decision varchar, supervisor_id varchar, "
-        "decided_at timestamptz",
-    }
+    empty = {"identities.csv": "worker_id varchar, kind varchar, value varchar"}
     for name, select in selects.items():
         table = "cfg_" + name.removesuffix(".csv")
         path = config.csv_files.get(name)
@@ -147,8 +140,30 @@ def load_config_tables(con: duckdb.DuckDBPyConnection, config: Config) -> None:
             f") {select}",
             [str(path), columns],
         )
+    load_approvals(con, config.approvals)
     con.execute("create or replace table cfg_requirements (role varchar, hours decimal(9, 2))")
     con.executemany(
         "insert into cfg_requirements values (?, ?)",
         [[role, hours] for role, hours in sorted(config.policy.requirements.items())],
+    )
+
+
+def load_approvals(con: duckdb.DuckDBPyConnection, rows: list[dict[str, str]]) -> None:
+    """approvals.csv with each row's line number, which breaks ties between decisions (rule 9).
+
+    DuckDB's CSV reader does not number lines, so the rows pipelines.config read and
+    checked are inserted as columns, one list per column.
+    """
+    con.execute(
+        "create or replace table cfg_approvals (worker_id varchar, activity_id varchar, decision varchar, "
+        "supervisor_id varchar, decided_at timestamptz, line_no integer)"
+    )
+    if not rows:
+        return
+    columns = ["worker_id", "activity_id", "decision", "supervisor_id", "decided_at", "_line"]
+    con.execute(
+        "insert into cfg_approvals select c1, c2, c3, nullif(c4, ''), c5::timestamptz, c6::integer from (select "
+        + ", ".join(f"unnest(?::varchar[]) as c{n}" for n in range(1, len(columns) + 1))
+        + ")",
+        [[row[column] for row in rows] for column in columns],
     )

@@ -45,6 +45,28 @@ def test_rule_01_roster_email_also_gives_the_sha1_sum_in_any_hex_case(program):
     assert program.run().approved("W2", "FY2026") == D("3.00")
 
 
+def test_rule_01_a_mixed_case_roster_email_matches_its_hash_as_written_and_lower_cased(program):
+    import hashlib
+
+    # the roster spells W1's address Ann.Peer@va.example.gov; senders hash whichever form they hold
+    as_written = hashlib.sha1(b"mailto:Ann.Peer@va.example.gov").hexdigest()
+    lower_cased = hashlib.sha1(b"mailto:ann.peer@va.example.gov").hexdigest()
+    program.add(
+        "s.ndjson",
+        [
+            statement(
+                "a", {"objectType": "Agent", "mbox_sha1sum": as_written}, COMPLETED, MODULE, "2026-01-05T15:00:00Z"
+            ),
+            statement(
+                "b", {"objectType": "Agent", "mbox_sha1sum": lower_cased}, COMPLETED, PRIVACY, "2026-01-05T15:00:00Z"
+            ),
+        ],
+    )
+    result = program.run()
+    assert [row[1] for row in result.ledger("W1")] == [MODULE, PRIVACY]
+    assert result.rows("select count(*) from unmatched_actors") == [(0,)]
+
+
 def test_rule_01_accounts_and_openids_resolve_through_identities_csv(program):
     program.write_config(
         identities=[("W1", "account", "https://lms.example.org|ann42"), ("W2", "openid", "https://id.example.org/bob")]
@@ -119,6 +141,33 @@ def test_rule_02_a_conflicting_copy_loses_to_the_first_stored_and_is_reported(pr
     assert result.rows("select statement_id::varchar, conflicting_stored::varchar from conflicts") == [
         (sid("a"), "2026-01-06 16:00:00+00")
     ]
+
+
+def test_rule_02_with_equal_stored_the_copy_in_the_file_given_first_stands(program):
+    stored = "2026-01-05T16:00:00Z"
+    second = program.add("a.ndjson", [statement("x", ANN, COMPLETED, COURSE, "2026-01-05T15:00:00Z", stored=stored)])
+    first = program.add("b.ndjson", [statement("x", ANN, COMPLETED, MODULE, "2026-01-05T15:00:00Z", stored=stored)])
+    result = program.run(paths=[first, second])
+    assert [row[1] for row in result.ledger("W1")] == [MODULE]
+    assert result.rows("select kept_file, conflicting_file from conflicts") == [(str(first), str(second))]
+
+
+def test_rule_02_a_folders_files_are_read_in_name_order_sub_folders_included(program):
+    copy = statement("x", ANN, COMPLETED, MODULE, "2026-01-05T15:00:00Z", stored="2026-01-05T16:00:00Z")
+    program.add("b.ndjson", [dict(copy, object={"objectType": "Activity", "id": COURSE})])
+    program.add("a/late.ndjson", [copy])  # a/late.ndjson comes before b.ndjson by name
+    result = program.run()
+    assert [row[1] for row in result.ledger("W1")] == [MODULE]
+
+
+def test_rule_02_a_quarantined_copy_takes_no_part(program):
+    broken = statement("x", ANN, COMPLETED, COURSE, "2026-01-05T15:00:00Z", "1 hour", stored="2026-01-05T15:00:01Z")
+    valid = statement("x", ANN, COMPLETED, MODULE, "2026-01-05T15:00:00Z", stored="2026-01-05T16:00:00Z")
+    program.add("s.ndjson", [broken, valid])
+    result = program.run()
+    assert [row[1] for row in result.ledger("W1")] == [MODULE]
+    assert result.rows("select count(*) from conflicts") == [(0,)]
+    assert result.rows("select reasons from quarantine") == [("result.duration is not an ISO 8601 duration",)]
 
 
 # Rule 3: voiding ----------------------------------------------------------------
@@ -205,6 +254,21 @@ def test_rule_04_calendar_years_are_labelled_by_the_year(program):
     assert result.rows("select distinct period from compliance_worker order by 1") == [("2025",), ("2026",)]
 
 
+def test_rule_04_a_timestamp_more_than_a_day_after_stored_is_quarantined(program):
+    program.add(
+        "s.ndjson",
+        [
+            statement("skewed", ANN, COMPLETED, MODULE, "2026-01-06T15:59:59Z", stored="2026-01-05T16:00:00Z"),
+            statement("ahead", BOB, COMPLETED, MODULE, "2026-01-06T16:00:01Z", stored="2026-01-05T16:00:00Z"),
+        ],
+    )
+    result = program.run()
+    assert result.approved("W1", "FY2026") == D("3.00")  # within the day's grace for clock skew
+    assert result.rows("select statement_id::varchar, reasons from quarantine") == [
+        (sid("ahead"), "timestamp is far in the future")
+    ]
+
+
 # Rule 5: webinars ---------------------------------------------------------------
 
 
@@ -260,6 +324,25 @@ def test_rule_05_one_credit_per_webinar_in_the_period_of_the_earliest_attendance
     ]
 
 
+def test_rule_05_a_duration_may_carry_a_decimal_comma_in_its_last_number(program):
+    program.add(
+        "s.ndjson",
+        [
+            # 29 min 59.5 s + 15 min 0.5 s is exactly half of 90 minutes: the fractions count
+            statement("part1", ANN, ATTENDED, WEBINAR, "2026-01-05T15:00:00Z", "PT29M59,5S"),
+            statement("part2", ANN, ATTENDED, WEBINAR, "2026-01-05T15:45:00Z", "PT15M0,5S"),
+            statement("hours", BOB, ATTENDED, WEBINAR, "2026-01-05T15:00:00Z", "PT1,25H"),
+            statement("misplaced", BOB, ATTENDED, WEBINAR, "2026-01-06T15:00:00Z", "PT0,5H1M"),
+        ],
+    )
+    result = program.run()
+    assert result.approved("W1", "FY2026") == D("0.75")
+    assert result.approved("W2", "FY2026") == D("1.25")
+    assert result.rows("select statement_id::varchar, reasons from quarantine") == [
+        (sid("misplaced"), "result.duration is not an ISO 8601 duration")
+    ]
+
+
 def test_rule_05_policy_sets_ratio_and_increment(program):
     policy = "timezone: UTC\nwebinar:\n  min_attendance_ratio: 0.25\n  increment_minutes: 30\n"
     program.write_config(policy=policy)
@@ -284,6 +367,21 @@ def test_rule_06_a_course_credits_catalog_hours_once_per_period(program):
         ("FY2026", D("12.00"), sid("first")),
         ("FY2027", D("12.00"), sid("next-year")),
     ]
+
+
+def test_rule_06_cmi5_satisfied_counts_like_completed_and_waived_never_earns(program):
+    satisfied = "https://w3id.org/xapi/adl/verbs/satisfied"
+    waived = "https://w3id.org/xapi/adl/verbs/waived"
+    program.add(
+        "s.ndjson",
+        [
+            statement("satisfied", ANN, satisfied, MODULE, "2026-01-05T15:00:00Z"),
+            statement("waived", BOB, waived, MODULE, "2026-01-05T15:00:00Z"),
+        ],
+    )
+    result = program.run()
+    assert result.approved("W1", "FY2026") == D("3.00")
+    assert result.ledger("W2") == []
 
 
 def test_rule_06_failed_earns_nothing_and_passed_earns_credit(program):
@@ -386,6 +484,64 @@ def test_rule_09_a_later_decision_reverses_the_pending_credit_and_grants_it_appr
         ("credit", OUTSIDE, "FY2026", D("3.00"), "approved", sid("a")),
     ]
     assert (result.approved("W1", "FY2026"), result.worker("W1", "FY2026")["pending_hours"]) == (D("3"), D("0"))
+
+
+def test_rule_09_a_decision_by_someone_not_on_the_roster_is_ignored_and_reported(program):
+    program.write_config(approvals=[("W1", OUTSIDE, "approved", "S99", "2026-02-01")])
+    program.add("s.ndjson", [statement("a", ANN, COMPLETED, OUTSIDE, "2026-01-05T15:00:00Z")])
+    result = program.run()
+    assert result.worker("W1", "FY2026")["pending_hours"] == D("3.00")
+    assert result.rows("select worker_id, supervisor_id, own_supervisor_id, reason from ignored_approvals") == [
+        ("W1", "S99", "S1", "decided by someone not on the roster")
+    ]
+
+
+def test_rule_09_a_worker_is_never_their_own_approver(program):
+    own = ("W1", *ROSTER[2][1:6], "W1", *ROSTER[2][7:])  # the roster makes W1 their own supervisor
+    program.write_config(
+        roster=[*ROSTER[:2], own, ROSTER[3]],
+        approvals=[("W1", OUTSIDE, "approved", "W1", "2026-02-01"), ("W2", OUTSIDE, "approved", "W2", "2026-02-01")],
+    )
+    program.add(
+        "s.ndjson",
+        [
+            statement("a", ANN, COMPLETED, OUTSIDE, "2026-01-05T15:00:00Z"),
+            statement("b", BOB, COMPLETED, OUTSIDE, "2026-01-05T15:00:00Z"),
+        ],
+    )
+    result = program.run()
+    assert [result.worker(w, "FY2026")["pending_hours"] for w in ("W1", "W2")] == [D("3.00"), D("3.00")]
+    assert result.rows("select worker_id, reason from ignored_approvals order by worker_id") == [
+        ("W1", "a worker never approves their own credit"),
+        ("W2", "a worker never approves their own credit"),
+    ]
+    assert result.run.warnings == [
+        f"{program.config / 'roster.csv'}: W1 is their own supervisor, so nobody can approve their outside CE"
+    ]
+
+
+def test_rule_09_between_decisions_at_the_same_instant_the_later_line_wins(program):
+    program.write_config(
+        roster=ROSTER + [("W3", "Cy Peer", "cy.peer@va.example.gov", *ROSTER[2][3:])],
+        approvals=[
+            ("W1", OUTSIDE, "rejected", "S1", "2026-02-01T10:00:00Z"),
+            ("W1", OUTSIDE, "approved", "S1", "2026-02-01T05:00:00-05:00"),  # the same instant, a later line
+            ("W3", OUTSIDE, "approved", "S1", "2026-02-01T10:00:00Z"),
+            ("W3", OUTSIDE, "rejected", "S1", "2026-02-01T10:00:00Z"),
+        ],
+    )
+    program.add(
+        "s.ndjson",
+        [
+            statement("a", ANN, COMPLETED, OUTSIDE, "2026-01-05T15:00:00Z"),
+            statement("c", "cy.peer@va.example.gov", COMPLETED, OUTSIDE, "2026-01-05T15:00:00Z"),
+        ],
+    )
+    result = program.run()
+    assert result.rows("select worker_id, approval_state from ledger_book order by worker_id") == [
+        ("W1", "approved"),
+        ("W3", "rejected"),
+    ]
 
 
 # Rule 10: competencies ----------------------------------------------------------

@@ -7,8 +7,13 @@ create or replace temp macro uuid_pattern() as
 -- An IRI needs a scheme and something after it, without white space.
 create or replace temp macro iri_pattern() as '[A-Za-z][A-Za-z0-9+.\-]*:\S+';
 
+-- ISO 8601 durations; the last number may carry a decimal point or comma (rule 5). A
+-- fraction before the last number is not ISO 8601: see duration_fraction_misplaced.
 create or replace temp macro duration_pattern() as
-    'P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?';
+    'P(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?';
+
+-- a fraction followed by a further number, as in PT1.5H30M
+create or replace temp macro duration_fraction_misplaced(d) as regexp_matches(d, '[.,]\d+[A-Z]+\d');
 
 -- The instant an xAPI timestamp names, or null when it is not ISO 8601 (DuckDB's own
 -- cast also takes forms such as a space for the T, which xAPI does not allow).
@@ -22,7 +27,7 @@ create or replace temp macro iso_timestamp(t) as
 -- them, and 365 and 30 days are the conventional reading when one does. `parts` is
 -- regexp_extract(duration, duration_pattern(), [y, mo, w, d, h, mi, s]).
 create or replace temp macro duration_part_seconds(part, unit_seconds) as
-    coalesce(try_cast(nullif(part, '') as double), 0) * unit_seconds;
+    coalesce(try_cast(replace(nullif(part, ''), ',', '.') as double), 0) * unit_seconds;
 
 create or replace temp macro duration_seconds(parts) as
     duration_part_seconds(parts.y, 31536000) + duration_part_seconds(parts.mo, 2592000)

@@ -56,7 +56,12 @@ course_credits as (
         e.worker_id || '|' || c.activity_id || '|' || e.period as credit_key
     from effective as e
     inner join cfg_catalog as c on c.activity_id = e.object_id and c.kind = 'course'
-    where e.verb_id in ('http://adlnet.gov/expapi/verbs/completed', 'http://adlnet.gov/expapi/verbs/passed')
+    -- cmi5's satisfied counts like completed; its waived never earns (rule 6)
+    where e.verb_id in (
+        'http://adlnet.gov/expapi/verbs/completed',
+        'http://adlnet.gov/expapi/verbs/passed',
+        'https://w3id.org/xapi/adl/verbs/satisfied'
+    )
     group by e.worker_id, c.activity_id, e.period
 ),
 
@@ -93,13 +98,16 @@ credits as (
     select * from homework_credits
 ),
 
+-- rule 9: the latest decision of the worker's own supervisor, the later line of
+-- approvals.csv between decisions made at the same instant; never the worker's own
 own_supervisor_decisions as (
     select
         a.worker_id,
         a.activity_id,
-        first(a.decision order by a.decided_at desc, a.decision desc) as decision
+        first(a.decision order by a.decided_at desc, a.line_no desc) as decision
     from cfg_approvals as a
     inner join cfg_roster as r on r.worker_id = a.worker_id and r.supervisor_id = a.supervisor_id
+    where a.supervisor_id <> a.worker_id
     group by a.worker_id, a.activity_id
 ),
 

@@ -46,6 +46,7 @@ checked as (
         duration_text is null or (
             regexp_full_match(duration_text, duration_pattern())
             and duration_text <> 'P' and not ends_with(duration_text, 'T')
+            and not duration_fraction_misplaced(duration_text)
         ) as duration_ok,
         -- only attendance is measured by its duration
         case when verb_id = 'http://adlnet.gov/expapi/verbs/attended' then
