@@ -2,6 +2,17 @@
 
 Files are written to a scratch folder inside --out and moved into place only when
 all of them are written, so a failed export never leaves a half-new set.
+
+Paths never become SQL text: the files are written with DuckDB's relation API, which
+takes the file name as a value, so any --out folder (an apostrophe, a crafted
+`'; copy ... to '...`) is only ever a folder.
+
+The CSVs are for spreadsheets, which run a cell beginning with = + - @ (or a tab or a
+carriage return) as a formula. Text in the CSVs comes from vendors (actor names,
+statement and activity ids) and from rosters and catalogs, so every text cell that
+begins so is prefixed with a single quote, as OWASP recommends for CSV injection.
+Number columns (hours, counts; reversals have negative hours) stay numbers, and the
+Parquet files and the warehouse keep the true values.
 """
 
 from __future__ import annotations
@@ -27,6 +38,7 @@ OUTPUTS = {
     "ignored_approvals": "select * from ignored_approvals order by worker_id, activity_id, decided_at",
     "rejections": "select * from rejections order by source, statements desc, reason",
 }
+FORMULA_START = "^[=+\\-@\t\r]"  # what a spreadsheet reads as the start of a formula (OWASP)
 
 
 def export_tables(con: duckdb.DuckDBPyConnection, out: Path) -> list[Path]:
@@ -39,11 +51,25 @@ def export_tables(con: duckdb.DuckDBPyConnection, out: Path) -> list[Path]:
         csv_path, parquet_path = scratch / f"{table}.csv", scratch / f"{table}.parquet"
         # sort once, write twice: insertion order is kept by both writers
         con.execute(f"create or replace temp table export_rows as {query}")
-        con.execute(f"copy export_rows to '{csv_path}' (format csv, header true)")
-        con.execute(f"copy export_rows to '{parquet_path}' (format parquet, compression snappy)")
+        rows = con.table("export_rows")
+        rows.write_parquet(str(parquet_path), compression="snappy")
+        rows.select(*spreadsheet_safe(rows)).write_csv(str(csv_path), header=True)
         written += [csv_path.name, parquet_path.name]
     con.execute("drop table if exists export_rows")
     for name in written:
         os.replace(scratch / name, out / name)
     scratch.rmdir()
     return [out / name for name in written]
+
+
+def spreadsheet_safe(rows: duckdb.DuckDBPyRelation) -> list[duckdb.Expression]:
+    """The relation's columns, with each text cell that would start a formula quoted away."""
+    columns = []
+    for name, kind in zip(rows.columns, rows.types, strict=True):
+        column = duckdb.ColumnExpression(name)
+        if str(kind) == "VARCHAR":
+            neutral = duckdb.FunctionExpression("concat", duckdb.ConstantExpression("'"), column)
+            risky = duckdb.FunctionExpression("regexp_matches", column, duckdb.ConstantExpression(FORMULA_START))
+            column = duckdb.CaseExpression(risky, neutral).otherwise(column)
+        columns.append(column.alias(name))
+    return columns
