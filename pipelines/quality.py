@@ -9,10 +9,18 @@ the output folder either way.
 GX reads pandas DataFrames taken from DuckDB: its SQL data source cannot validate a
 DuckDB table (every expectation fails in resolve_metric_bundle, a known upstream bug).
 Importing GX takes seconds, so `preload` starts it on a thread while DuckDB loads.
+
+GX's Data Docs write unexpected values into the page as HTML, unescaped, and those
+values come from vendors: an activity id carrying `<script>` would run in the page the
+gate's error sends the operator to. So every value a result carries from the data is
+escaped, and invisible characters spelt out, in the copy GX stores for its Data Docs
+(`escape_stored_results`); the result the gate reads keeps the true values.
 """
 
 from __future__ import annotations
 
+import copy
+import html
 import importlib
 import json
 import logging
@@ -52,6 +60,40 @@ def skip_batch_fingerprints() -> None:
     engine = importlib.import_module("great_expectations.execution_engine.pandas_execution_engine")
     if hasattr(engine, "HASH_THRESHOLD"):
         engine.HASH_THRESHOLD = 0
+
+
+def escape_stored_results(store) -> None:
+    """Make the store keep, and so Data Docs render, an escaped copy of each validation
+    result: GX's renderer pastes unexpected values into its HTML as they are."""
+    store_results = store.store_validation_results
+
+    def store_escaped(*args, suite_validation_result, **kwargs):
+        return store_results(*args, suite_validation_result=escaped(suite_validation_result), **kwargs)
+
+    store.store_validation_results = store_escaped
+
+
+def escaped(outcome):
+    """A copy of a suite's validation result with every value taken from the data inert."""
+    outcome = copy.deepcopy(outcome)
+    for check in outcome.results:
+        check.result = inert(check.result)
+        check.exception_info = inert(check.exception_info)
+    return outcome
+
+
+def inert(value):
+    """Text as HTML shows it literally: markup escaped, and characters that would not show
+    (U+00A0, a vertical tab, a control character) written as escapes like \\xa0, so the
+    operator sees why a value failed."""
+    if isinstance(value, str):
+        shown = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in value)
+        return html.escape(shown)
+    if isinstance(value, dict):
+        return {key: inert(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(inert(item) for item in value)
+    return value
 
 
 @dataclass
@@ -101,6 +143,7 @@ class Gate:
                     "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
                 },
             )
+            escape_stored_results(self.context.validation_results_store)
             self.source = self.context.data_sources.add_pandas("celedger")
         except BaseException as err:  # raised where GX is first needed
             self._start_error = err

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 
 import duckdb
@@ -146,3 +147,72 @@ def test_rejections_are_reported_per_source_with_examples(tmp_path):
     assert len(rows) == 5
     page = (tmp_path / "out" / "rejections.html").read_text()
     assert "lms-completions: 3 rejection(s)" in page and "webinar-platform: 1 rejection(s)" in page
+
+
+# --- hostile values in the Data Docs --------------------------------------------------------
+
+SCRIPT = "https://x.example/<script>alert(1)</script>\u00a0"
+IMAGE = "http://x.example/<img src=x onerror=alert(2)>\u00a0"
+
+
+class Page(HTMLParser):
+    """What a browser would make of a page: its elements, their attributes, script code, text."""
+
+    def __init__(self):
+        super().__init__()
+        self.attributes: list[tuple[str, str, str | None]] = []
+        self.scripts: list[str] = []
+        self.text: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.attributes += [(tag, name, value) for name, value in attrs]
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        (self.scripts if self._in_script else self.text).append(data)
+
+
+def hostile_statement() -> dict:
+    """One batch row as warehouse/audit/raw_statements.sql selects it, its ids carrying markup."""
+    return {
+        "id": "00000000-0000-4000-8000-000000000000",
+        "actor_type": "Agent",
+        "identifier_count": 1,
+        "verb_id": IMAGE,
+        "object_type": "Activity",
+        "object_id": SCRIPT,
+        "timestamp_text": "2026-10-01T12:00:00Z",
+        "stored_text": "2026-10-01T12:00:00Z",
+        "duration_text": None,
+        "version": "1.0.3",
+        "hours_ahead_of_stored": 0.0,
+    }
+
+
+def test_a_payload_that_fails_a_suite_is_inert_text_in_the_data_docs(tmp_path):
+    import pandas
+
+    gate = quality.Gate(tmp_path / "data_docs")
+    gate.ready()
+    gate.validate("raw_statements", pandas.DataFrame([hostile_statement()]))
+    with pytest.raises(QualityGateFailed) as raised:
+        gate.verdict()
+    assert repr(IMAGE) in str(raised.value)  # the error keeps the true value, on one line
+    pages = list((tmp_path / "data_docs").rglob("*.html"))
+    assert len(pages) >= 2  # the index and the validation
+    shown = ""
+    for path in pages:
+        page = Page()
+        page.feed(path.read_text(encoding="utf-8"))
+        assert not any("alert(" in code for code in page.scripts), path
+        assert not any("alert(" in (value or "") for _, _, value in page.attributes), path
+        assert not [(tag, name) for tag, name, _ in page.attributes if name == "onerror"], path
+        assert ("img", "src", "x") not in page.attributes, path
+        shown += "".join(page.text)
+    # shown as text, the invisible U+00A0 spelt out so the operator sees why it failed
+    assert "https://x.example/<script>alert(1)</script>\\xa0" in shown
+    assert "http://x.example/<img src=x onerror=alert(2)>\\xa0" in shown
