@@ -15,19 +15,21 @@ from __future__ import annotations
 import csv
 import dataclasses
 import email.policy
+import hashlib
 import html
 import io
 import json
 import os
-import re
 import smtplib
 import ssl
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -111,8 +113,15 @@ def check_subject(path: Path, subject: str) -> None:
 
 
 def subject_line(template: str, at_risk: int = 0, pending: int = 0, **fields: object) -> str:
-    text = template.format(at_risk=at_risk, pending=pending, **fields)
-    return " ".join(text.split())  # a roster name with a line break must not split the header
+    return one_line_text(template.format(at_risk=at_risk, pending=pending, **fields))
+
+
+def one_line_text(text: str) -> str:
+    """Text for a mail header or a table cell: a roster name or title with a line break, a
+    tab or a control character must not split a header (forging a Bcc:) nor a table row,
+    so every such character becomes a space and runs of spaces one."""
+    cleaned = "".join(" " if unicodedata.category(c)[0] in "CZ" else c for c in text)
+    return " ".join(cleaned.split())
 
 
 def require_sender(settings: DigestSettings) -> str:
@@ -232,6 +241,7 @@ def build_digests(
     zone = ZoneInfo(timezone)
     digests = []
     for supervisor_id, name, address in supervisors:
+        name = one_line_text(name)
         members = [staff_member(row, period, as_of) for row in staff.get(supervisor_id, [])]
         credits = [pending_credit(row, supervisor_id, as_of, zone) for row in pending.get(supervisor_id, [])]
         credits = [c for c in credits if c.earned_on <= as_of]  # the digest tells the as-of day's story
@@ -273,9 +283,9 @@ def group(rows: list[dict]) -> dict[str, list[dict]]:
 def staff_member(row: dict, period: Period, as_of: date) -> StaffMember:
     return StaffMember(
         worker_id=row["worker_id"],
-        name=row["name"] or row["worker_id"],
+        name=one_line_text(row["name"] or row["worker_id"]),
         role=row["role"],
-        facility=row["facility"] or "",
+        facility=one_line_text(row["facility"] or ""),
         hire_date=row["hire_date"],
         end_date=row["end_date"],
         status=row["status"],
@@ -289,10 +299,10 @@ def staff_member(row: dict, period: Period, as_of: date) -> StaffMember:
 def pending_credit(row: dict, supervisor_id: str, as_of: date, zone: ZoneInfo) -> PendingCredit:
     return PendingCredit(
         worker_id=row["worker_id"],
-        name=row["name"] or row["worker_id"],
+        name=one_line_text(row["name"] or row["worker_id"]),
         period=row["period"],
         activity_id=row["activity_id"],
-        title=row["title"] or row["activity_id"],
+        title=one_line_text(row["title"] or row["activity_id"]),
         hours=row["credited_hours"],
         earned_on=row["earned_at"].astimezone(zone).date(),
         counts=row["qualifying"],
@@ -546,15 +556,16 @@ def html_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
 
 
 class DigestSendError(CeledgerError):
-    """Some digests were not sent. All were archived; `failures` has one line each."""
+    """Some digests were not sent (or, for a preview, not archived); `failures` has one line each."""
 
-    def __init__(self, failures: list[str], archived: list[Path], sent: list[str], total: int):
+    def __init__(self, failures: list[str], archived: list[Path], sent: list[str], total: int, action: str = "sent"):
         self.failures = failures
         self.archived = archived
         self.sent = sent
         where = archived[0].parent if archived else "-"
         super().__init__(
-            f"{len(failures)} of {total} digest(s) not sent (all archived under {where}): " + "; ".join(failures)
+            f"{len(failures)} of {total} digest(s) not {action} ({len(archived)} archived under {where}): "
+            + "; ".join(failures)
         )
 
 
@@ -570,7 +581,7 @@ def email_message(digest: Digest, sender: str | None) -> EmailMessage:
     message["Date"] = formatdate(localtime=True)
     domain = parseaddr(sender or "")[1].rpartition("@")[2] or "celedger.invalid"
     message["Message-ID"] = make_msgid("celedger-digest", domain=domain)
-    message["X-Celedger-Supervisor"] = digest.supervisor_id
+    message["X-Celedger-Supervisor"] = one_line_text(digest.supervisor_id)
     message["X-Celedger-As-Of"] = digest.as_of.isoformat()
     message.set_content(digest.text)
     message.add_alternative(digest.html, subtype="html")
@@ -578,7 +589,18 @@ def email_message(digest: Digest, sender: str | None) -> EmailMessage:
 
 
 def archive_path(archive_dir: Path, digest: Digest) -> Path:
-    return Path(archive_dir) / (re.sub(r"[^A-Za-z0-9._-]", "_", digest.supervisor_id) + ".eml")
+    return Path(archive_dir) / (file_name(digest.supervisor_id) + ".eml")
+
+
+def file_name(supervisor_id: str) -> str:
+    """A roster id as one file name, distinct for distinct ids: every character but ASCII
+    letters, digits, _ and - is percent-encoded, so an id holds no path separator and no
+    dot-dot (`team/lead` is `team%2Flead`, `..` is `%2E%2E`). An id too long for a file
+    name keeps its start and gains a hash of the whole."""
+    name = quote(supervisor_id, safe="").replace(".", "%2E").replace("~", "%7E")
+    if len(name) > 120:
+        name = name[:80] + "~" + hashlib.sha256(supervisor_id.encode()).hexdigest()[:32]
+    return name
 
 
 def write_archive(message: EmailMessage, path: Path) -> Path:
@@ -593,7 +615,27 @@ def write_archive(message: EmailMessage, path: Path) -> Path:
 
 def archive_digests(digests: list[Digest], settings: DigestSettings, archive_dir: Path) -> list[Path]:
     """Archive without sending: a preview, or a run with no mail relay yet."""
-    return [write_archive(email_message(d, settings.sender), archive_path(archive_dir, d)) for d in digests]
+    paths, messages, failures = archive_each(digests, settings.sender, archive_dir)
+    if failures:
+        raise DigestSendError(failures, paths, [], len(digests), action="archived")
+    return paths
+
+
+def archive_each(
+    digests: list[Digest], sender: str | None, archive_dir: Path
+) -> tuple[list[Path], list[tuple[Digest, EmailMessage]], list[str]]:
+    """Archive each digest on its own: one that cannot be written is a failure line, and
+    the others are archived all the same."""
+    paths, messages, failures = [], [], []
+    for digest in digests:
+        try:
+            message = email_message(digest, sender)
+            paths.append(write_archive(message, archive_path(archive_dir, digest)))
+        except Exception as err:  # one supervisor's failure must not stop the rest
+            failures.append(f"{who(digest)}: not archived: {one_line(err) or type(err).__name__}")
+        else:
+            messages.append((digest, message))
+    return paths, messages, failures
 
 
 def send_digests(digests: list[Digest], settings: DigestSettings, archive_dir: Path) -> list[Path]:
@@ -602,20 +644,21 @@ def send_digests(digests: list[Digest], settings: DigestSettings, archive_dir: P
     Archiving comes first and does not depend on delivery: the archive is what each
     supervisor was meant to read (the exact message, same Message-ID), and a digest whose
     sending failed can be forwarded from it by hand. One failure (a refused recipient, a
-    supervisor without email, a server that cannot be reached) does not stop the others;
-    the failures are raised together at the end, one line each.
+    supervisor without email, a server that cannot be reached, an archive that cannot be
+    written) does not stop the others; the failures are raised together at the end, one
+    line each. A supervisor already mailed for this date (a mark in _sent/) is not mailed
+    again, so a retry after any failure mails only those still waiting.
     """
     sender = require_sender(settings)
-    marks = archive_dir / "_sent"  # who already got this date's digest: a retry must not mail them twice
-    todo = [d for d in digests if not (marks / d.supervisor_id).exists()]
-    sent = [d.supervisor_id for d in digests if d not in todo]
-    messages = [email_message(d, sender) for d in todo]
-    paths = [write_archive(m, archive_path(archive_dir, d)) for d, m in zip(todo, messages, strict=True)]
-    paths += [archive_path(archive_dir, d) for d in digests if d not in todo]
+    marks = archive_dir / "_sent"
+    done = [d for d in digests if (marks / file_name(d.supervisor_id)).is_file()]
+    sent = [d.supervisor_id for d in done]
+    todo = [d for d in digests if d not in done]
+    paths, messages, failures = archive_each(todo, sender, archive_dir)
+    paths += [archive_path(archive_dir, d) for d in done]
     server = smtp_server(settings)
-    failures = []
     with Mailer(server, settings.starttls) as mailer:
-        for digest, message in zip(todo, messages, strict=True):
+        for digest, message in messages:
             if digest.recipient is None:
                 failures.append(f"{who(digest)}: no email address in the roster, not sent")
                 continue
@@ -623,17 +666,26 @@ def send_digests(digests: list[Digest], settings: DigestSettings, archive_dir: P
                 mailer.send(message)
             except Exception as err:  # one supervisor's failure must not stop the rest
                 failures.append(f"{who(digest)}: not sent to {digest.recipient}: {describe(err, server)}")
-            else:
-                sent.append(digest.supervisor_id)
-                marks.mkdir(parents=True, exist_ok=True)
-                (marks / digest.supervisor_id).write_text(str(message["Message-ID"]) + "\n")
+                continue
+            sent.append(digest.supervisor_id)
+            try:
+                mark_sent(marks, digest, message)
+            except OSError as err:
+                failures.append(
+                    f"{who(digest)}: sent, but not marked as sent ({one_line(err)}): a retry mails it again"
+                )
     if failures:
         raise DigestSendError(failures, paths, sent, len(digests))
     return paths
 
 
+def mark_sent(marks: Path, digest: Digest, message: EmailMessage) -> None:
+    marks.mkdir(parents=True, exist_ok=True)
+    (marks / file_name(digest.supervisor_id)).write_text(str(message["Message-ID"]) + "\n")
+
+
 def who(digest: Digest) -> str:
-    return f"{digest.supervisor_id} ({digest.supervisor_name})"
+    return f"{one_line_text(digest.supervisor_id)} ({digest.supervisor_name})"
 
 
 def describe(err: Exception, server: SmtpServer) -> str:

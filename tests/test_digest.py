@@ -526,3 +526,86 @@ def test_a_warehouse_computed_for_another_day_is_refused(sample, tmp_path):
         run_digest(config, sample, date(2026, 11, 27), tmp_path / "out", send=False)
     with pytest.raises(CeledgerError, match="no warehouse here"):
         run_digest(config, tmp_path / "missing.duckdb", AS_OF, tmp_path / "out", send=False)
+
+
+# --- hostile rosters -----------------------------------------------------------------------
+
+# supervisor ids that are not file names, and names that would break a mail header
+HOSTILE_ROSTER = [
+    ("../../outside", "Ella Out", "ella@va.example.gov", "supervisor", "Boston VAMC", "VISN 1", "", "2018-01-01", ""),
+    ("team/lead", "Tom Slash", "tom@va.example.gov", "supervisor", "Boston VAMC", "VISN 1", "", "2018-01-01", ""),
+    ("team_lead", "Tia Underscore", "tia@va.example.gov", "supervisor", "Boston VAMC", "VISN 1", "", "2018-01-01", ""),
+    ("S9", "Nina\nBcc: everyone@evil.example\x07", "nina@va.example.gov", "supervisor", "Boston VAMC", "VISN 1", "",
+     "2018-01-01", ""),
+    ("W1", "Ann Peer", "ann.peer@va.example.gov", "peer_specialist", "Boston VAMC", "VISN 1", "../../outside",
+     "2020-01-01", ""),
+    ("W2", "Bob\r\nPeer", "bob.peer@va.example.gov", "peer_specialist", "Boston VAMC", "VISN 1", "team/lead",
+     "2020-01-01", ""),
+    ("W3", "Cleo Peer", "cleo@va.example.gov", "peer_specialist", "Boston VAMC", "VISN 1", "team_lead", "2020-01-01",
+     ""),
+    ("W4", "Dan Peer", "dan@va.example.gov", "peer_specialist", "Boston VAMC", "VISN 1", "S9", "2020-01-01", ""),
+]  # fmt: skip
+HOSTILE_IDS = ["../../outside", "S9", "team/lead", "team_lead"]
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> Program:
+    built = Program(tmp_path_factory.mktemp("hostile"))
+    built.write_config(roster=HOSTILE_ROSTER, catalog=CATALOG)
+    built.add(
+        "statements.ndjson", [statement("ann", "ann.peer@va.example.gov", COMPLETED, COURSE, "2026-10-10T15:00:00Z")]
+    )
+    built.run(as_of=AS_OF.isoformat())
+    return built
+
+
+def files_under(folder: Path) -> set[Path]:
+    return {p for p in folder.rglob("*") if p.is_file()}
+
+
+def test_supervisor_ids_that_are_no_file_names_are_all_mailed_and_archived_inside(hostile, smtp, tmp_path):
+    config = config_with(tmp_path, hostile.config, to_server(smtp))
+    out = tmp_path / "out"
+    result = run_digest(config, hostile.root / "warehouse.duckdb", AS_OF, out)
+    assert sorted(smtp.by_supervisor()) == HOSTILE_IDS and sorted(result.sent) == HOSTILE_IDS
+    archive = out / "digests" / "2026-11-20"
+    assert files_under(out) <= files_under(archive)  # nothing written outside the date's archive
+    emls = sorted(p.name for p in archive.glob("*.eml"))
+    assert emls == ["%2E%2E%2F%2E%2E%2Foutside.eml", "S9.eml", "team%2Flead.eml", "team_lead.eml"]  # one each
+    tom = email.message_from_bytes((archive / "team%2Flead.eml").read_bytes(), policy=policy.default)
+    assert tom["X-Celedger-Supervisor"] == "team/lead" and "Tom Slash" in bodies(tom)[0]
+
+    again = run_digest(config, hostile.root / "warehouse.duckdb", AS_OF, out)  # a retry, as Airflow would
+    assert len(smtp.messages) == 4 and sorted(again.sent) == HOSTILE_IDS
+
+
+def test_line_breaks_and_control_characters_in_names_cannot_forge_headers(hostile, smtp, tmp_path):
+    config = config_with(tmp_path, hostile.config, to_server(smtp))
+    preview = run_digest(config, hostile.root / "warehouse.duckdb", AS_OF, tmp_path / "preview", send=False)
+    assert len(preview.archived) == 4
+    run_digest(config, hostile.root / "warehouse.duckdb", AS_OF, tmp_path / "out")
+    nina = smtp.by_supervisor()["S9"]
+    assert nina["Bcc"] is None
+    assert [a.addr_spec for a in nina["To"].addresses] == ["nina@va.example.gov"]
+    assert nina["To"].addresses[0].display_name == "Nina Bcc: everyone@evil.example"
+    assert nina["Subject"].strip() == "CE compliance digest for Nina Bcc: everyone@evil.example, as of 2026-11-20"
+    assert [rcpt for _, rcpt in smtp.envelopes if "nina@va.example.gov" in rcpt] == [["nina@va.example.gov"]]
+    assert all(rcpt != ["everyone@evil.example"] for _, rcpt in smtp.envelopes)
+    tom_text = bodies(smtp.by_supervisor()["team/lead"])[0]
+    assert "Bob Peer" in tom_text  # the report's name on one line in the tables
+
+
+def test_a_digest_that_cannot_be_archived_fails_alone_and_a_retry_mails_only_it(hostile, smtp, tmp_path):
+    config = config_with(tmp_path, hostile.config, to_server(smtp))
+    archive = tmp_path / "out" / "digests" / "2026-11-20"
+    (archive / "S9.eml").mkdir(parents=True)  # something already stands where Nina's archive goes
+    with pytest.raises(DigestSendError) as raised:
+        run_digest(config, hostile.root / "warehouse.duckdb", AS_OF, tmp_path / "out")
+    (failure,) = raised.value.failures
+    assert failure.startswith("S9 (Nina Bcc: everyone@evil.example): not archived: ") and "\n" not in failure
+    assert sorted(smtp.by_supervisor()) == ["../../outside", "team/lead", "team_lead"]
+
+    (archive / "S9.eml").rmdir()
+    again = run_digest(config, hostile.root / "warehouse.duckdb", AS_OF, tmp_path / "out")
+    assert [m["X-Celedger-Supervisor"] for m in smtp.messages[3:]] == ["S9"]  # the others are not mailed twice
+    assert sorted(again.sent) == HOSTILE_IDS
