@@ -7,14 +7,17 @@ policy-dependent macros, so the SQL stays plain files.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
 
-from pipelines.config import Config
+from pipelines.config import Config, one_line
+from pipelines.errors import CeledgerError, RunBlocked
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "warehouse"
@@ -25,13 +28,69 @@ LAYERS = ("staging", "intermediate", "marts")
 MEMORY_LIMIT = os.environ.get("CELEDGER_DUCKDB_MEMORY", "1GB")
 
 
+# The instants the warehouse can hold for every zone and period scheme: their local
+# dates, period labels and period ends all have four-digit years that Python's datetime
+# (years 1..9999) can represent. Statements outside are quarantined, as-of dates refused.
+FIRST_USABLE_DAY = date(1001, 1, 1)
+LAST_USABLE_DAY = date(9998, 12, 31)
+RAW_SUITE = ROOT / "expectations" / "raw_statements.json"
+
+
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(path))
+    """The warehouse, its schema and macros; a file that cannot be opened is a one-line error."""
+    try:
+        con = duckdb.connect(str(path))
+    except duckdb.Error as err:
+        raise unusable_warehouse(path, err) from None
     con.execute("set TimeZone = 'UTC'")
     con.execute("set memory_limit = ?", [MEMORY_LIMIT])
     con.execute((ROOT / "schemas" / "warehouse.sql").read_text())
+    con.execute(shared_macros())
     con.execute((MODELS / "macros.sql").read_text())
     return con
+
+
+def unusable_warehouse(path: Path, err: duckdb.Error) -> CeledgerError:
+    """Why DuckDB would not open the file: in use, not a DuckDB file, or not writable."""
+    message = one_line(err)
+    if "Conflicting lock" in message or "Could not set lock" in message:
+        return RunBlocked(f"{path}: the warehouse is in use by another process; try again when it is done")
+    if "not a valid DuckDB database" in message or "duckdb file" in message.lower():
+        return CeledgerError(f"{path}: not a DuckDB warehouse file")
+    return RunBlocked(f"{path}: cannot open the warehouse ({message.split(': ', 1)[-1]})")
+
+
+def shared_macros() -> str:
+    """SQL macros for what staging shares with the rest: patterns and the usable years.
+
+    Staging (DuckDB's RE2) and the raw-statement suite (GX, Python's `re`) must agree
+    on every statement, or a statement staging accepts fails the gate for every source.
+    So each pattern is written once, in expectations/raw_statements.json, anchored as
+    `^(?:...)\\Z` and in syntax both engines read alike (explicit classes, never \\s,
+    \\S or \\d, which mean ASCII in RE2 and Unicode in Python), and staging reads it
+    from there through the macro the expectation names.
+    """
+    macros = {}
+    for expectation in json.loads(RAW_SUITE.read_text())["expectations"]:
+        name = (expectation.get("meta") or {}).get("sql_macro")
+        if name is None:
+            continue
+        regex = expectation["kwargs"]["regex"]
+        if not (re.fullmatch(r"[a-z_]+", name) and regex.startswith("^(?:") and regex.endswith(")\\Z")):
+            raise ValueError(f"{RAW_SUITE}: {name}: a shared pattern is written ^(?:...)\\Z")
+        pattern = regex.removeprefix("^(?:").removesuffix(")\\Z")
+        if macros.setdefault(name, pattern) != pattern:
+            raise ValueError(f"{RAW_SUITE}: {name} is given two different patterns")
+    lines = [
+        f"create or replace temp macro {name}() as '{p.replace(chr(39), chr(39) * 2)}';" for name, p in macros.items()
+    ]
+    first, last = FIRST_USABLE_DAY.isoformat(), (LAST_USABLE_DAY + timedelta(days=1)).isoformat()
+    lines += [
+        "create or replace temp macro usable_instant(ts) as "
+        f"ts >= '{first}T00:00:00Z'::timestamptz and ts < '{last}T00:00:00Z'::timestamptz;",
+        f"create or replace temp macro usable_years() as '{FIRST_USABLE_DAY.year}..{LAST_USABLE_DAY.year}';",
+    ]
+    return "\n".join(lines)
 
 
 def models(layer: str) -> list[Path]:

@@ -4,8 +4,11 @@
 create or replace temp macro uuid_pattern() as
     '[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}';
 
--- An IRI needs a scheme and something after it, without white space.
-create or replace temp macro iri_pattern() as '[A-Za-z][A-Za-z0-9+.\-]*:\S+';
+-- iri_pattern() (a scheme and something after it, without white space or control
+-- characters, Unicode ones included), timestamp_pattern() (ISO 8601 with a zone offset
+-- within -14:00..+14:00, never -00:00) and usable_instant(ts) (the years the warehouse
+-- can hold) are defined by pipelines/warehouse.py from expectations/raw_statements.json
+-- and the usable years, so staging and the quality gate read one definition.
 
 -- ISO 8601 durations; the last number may carry a decimal point or comma (rule 5). A
 -- fraction before the last number is not ISO 8601: see duration_fraction_misplaced.
@@ -18,9 +21,16 @@ create or replace temp macro duration_fraction_misplaced(d) as regexp_matches(d,
 -- The instant an xAPI timestamp names, or null when it is not ISO 8601 (DuckDB's own
 -- cast also takes forms such as a space for the T, which xAPI does not allow).
 create or replace temp macro iso_timestamp(t) as
+    case when regexp_full_match(t, timestamp_pattern()) then try_cast(t as timestamptz) end;
+
+-- Why a timestamp iso_timestamp refused is unusable, completing "timestamp ..." or
+-- "stored ...": DuckDB would apply an offset of +25:00 as 25 hours.
+create or replace temp macro timestamp_refusal(t) as
     case
-        when regexp_full_match(t, '\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?')
-            then try_cast(t as timestamptz)
+        when not regexp_full_match(t, timestamp_pattern())
+            and regexp_full_match(t, '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?[+-][0-9]{2}(:?[0-9]{2})?')
+            then 'has a zone offset outside -14:00..+14:00 or of -00:00'
+        else 'is not an ISO 8601 date-time'
     end;
 
 -- Years and months have no fixed length; xAPI durations for attendance never use

@@ -12,6 +12,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ACT = "https://training.example.org/courses/active-listening"
+VERB = "http://adlnet.gov/expapi/verbs/completed"
 BASE = {
     "id": "6f0f4a4e-2f6c-4c39-9d84-5b2f8e2b3f10",
     "actor": {"objectType": "Agent", "name": "Ann Peer", "mbox": "mailto:ann.peer@va.example.gov"},
@@ -179,6 +180,67 @@ MALFORMED = [
         "missing id; missing verb id",
         None,
     ),
+    # hostile vendors: what passed staging and failed the quality gate, or was misread
+    ("a verb id ending in U+00A0", {"verb__id": VERB + "\u00a0"}, "verb id is not an IRI", None),
+    ("an activity id ending in a vertical tab", {"object__id": ACT + "\v"}, "object id is not an IRI", None),
+    ("an activity id with U+2028 inside", {"object__id": ACT + "\u2028x"}, "object id is not an IRI", None),
+    (
+        "an openid ending in U+3000",
+        {"actor__mbox": DELETE, "actor__openid": ACT + "\u3000"},
+        "actor openid is not a URI",
+        None,
+    ),
+    (
+        "a timestamp in year 0001",
+        {"timestamp": "0001-01-05T15:00:00Z"},
+        "timestamp is outside the years 1001..9998",
+        None,
+    ),
+    (
+        "a stored in year 9999 once its offset applies",
+        {"stored": "9998-12-31T23:00:00-05:00"},
+        "stored is outside the years 1001..9998",
+        None,
+    ),
+    (
+        "timestamp and stored in year 0999",
+        {"timestamp": "0999-06-01T00:00:00Z", "stored": "0999-06-01T00:00:00Z"},
+        "timestamp is outside the years 1001..9998; stored is outside the years 1001..9998",
+        None,
+    ),
+    (
+        "an offset of +25:00",
+        {"timestamp": "2026-01-05T15:00:00+25:00"},
+        "timestamp has a zone offset outside -14:00..+14:00 or of -00:00",
+        None,
+    ),
+    (
+        "an offset of -00:00",
+        {"stored": "2026-01-05T15:00:05-00:00"},
+        "stored has a zone offset outside -14:00..+14:00 or of -00:00",
+        None,
+    ),
+    (
+        "an offset of +14:30",
+        {"timestamp": "2026-01-05T15:00:00+1430"},
+        "timestamp has a zone offset outside -14:00..+14:00 or of -00:00",
+        None,
+    ),
+    (
+        "a NaN score",
+        {"result": {"score": {"raw": float("nan")}}},
+        "not strict JSON (NaN, Infinity or a trailing comma)",
+        None,
+    ),
+    (
+        "an Infinity in an extension",
+        {"result": {"extensions": {"https://x.example.org/ext": float("-inf")}}},
+        "not strict JSON (NaN, Infinity or a trailing comma)",
+        None,
+    ),
+    ("a trailing comma", None, "not strict JSON (NaN, Infinity or a trailing comma)", "TRAILING_COMMA"),
+    ("the id twice", None, "a key appears twice in one object", "ID_TWICE"),
+    ("the verb id twice", None, "a key appears twice in one object", "VERB_ID_TWICE"),
     # lines that are not statements at all (an NDJSON file must start with one that is)
     ("text that is not JSON", None, "not valid JSON", "this is not json"),
     ("a truncated object", None, "not valid JSON", '{"id": "6f0f4a4e-2f6c-4c39-9d84-000000000001", "actor":'),
@@ -266,13 +328,37 @@ def valid() -> list[tuple[str, dict]]:
         ),
         ("an upper-case UUID", variant(1030, id="6F0F4A4E-2F6C-4C39-9D84-5B2F8E2B3F10")),
         ("an urn activity id", variant(1031, object={"objectType": "Activity", "id": "urn:uuid:12345678-aaaa"})),
+        ("an offset of +14:00", variant(1032, timestamp="2026-01-06T05:00:00+14:00")),
+        ("an offset of -12:00", variant(1033, timestamp="2026-01-05T03:00:00-12:00")),
+        ("an offset of -00:30", variant(1034, timestamp="2026-01-05T14:30:00-00:30")),
+        (
+            "NaN, Infinity and commas in strings",
+            variant(
+                1035, result={"response": "NaN, Infinity, ]", "extensions": {"https://x.example.org/inf": "nan,}"}}
+            ),
+        ),
+        ("an IRI with non-ASCII letters", variant(1036, object={"objectType": "Activity", "id": ACT + "/écoute-活动"})),
+        ("the same key in two objects", variant(1037, result={"response": "x", "score": {"raw": 1, "response": 2}})),
     ]
+
+
+def hostile_text(n: int, line: str) -> str:
+    """Statements json.dumps cannot write: a trailing comma, a key twice."""
+    text = json.dumps(variant(n), ensure_ascii=False)
+    if line == "TRAILING_COMMA":
+        return text[:-1] + ",}"
+    if line == "ID_TWICE":
+        return text[:-1] + ', "id": "6f0f4a4e-2f6c-4c39-9d84-5b2f8e2b3f10"}'
+    if line == "VERB_ID_TWICE":
+        return text.replace('"verb": {"id": ', '"verb": {"id": "https://evil.example.org/verb", "id": ', 1)
+    return line
 
 
 def main() -> None:
     malformed = []
     for n, (name, changes, reasons, line) in enumerate(MALFORMED, start=1):
         text = line if line is not None else json.dumps(variant(n, **changes), ensure_ascii=False)
+        text = hostile_text(n, text)
         malformed.append({"name": name, "reasons": reasons, "line": text})
     (HERE / "malformed.json").write_text(json.dumps(malformed, indent=1, ensure_ascii=False) + "\n")
     cases = [{"name": name, "statement": statement} for name, statement in valid()]

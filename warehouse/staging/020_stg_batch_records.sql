@@ -7,6 +7,8 @@ with named as (
         record_no,
         is_json,
         is_object,
+        lax_json,
+        repeated_key,
         f[1] as id,
         coalesce(f[2], 'Agent') as actor_type,
         f[3] as mbox,
@@ -94,6 +96,8 @@ select
         when not is_json then ['not valid JSON']
         when not is_object then ['not a JSON object']
         else list_filter([
+            case when lax_json then 'not strict JSON (NaN, Infinity or a trailing comma)' end,
+            case when repeated_key then 'a key appears twice in one object' end,
             case when id is null then 'missing id' end,
             case when id is not null and not regexp_full_match(id, uuid_pattern())
                 then 'id is not a UUID' end,
@@ -129,9 +133,12 @@ select
             case when verb_id = 'http://adlnet.gov/expapi/verbs/voided' and object_type <> 'StatementRef'
                 then 'voiding statement must reference a StatementRef' end,
             case when timestamp_text is not null and timestamp_value is null
-                then 'timestamp is not an ISO 8601 date-time' end,
+                then 'timestamp ' || timestamp_refusal(timestamp_text) end,
             case when stored_text is not null and stored_value is null
-                then 'stored is not an ISO 8601 date-time' end,
+                then 'stored ' || timestamp_refusal(stored_text) end,
+            -- periods, local days and Python's datetime need four-digit years (pipelines/warehouse.py)
+            case when not usable_instant(timestamp_value) then 'timestamp is outside the years ' || usable_years() end,
+            case when not usable_instant(stored_value) then 'stored is outside the years ' || usable_years() end,
             case when timestamp_text is null and stored_text is null
                 then 'neither timestamp nor stored' end,
             -- a day's grace for clocks and zones; without `stored`, the as-of day stands in
