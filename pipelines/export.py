@@ -34,8 +34,13 @@ OUTPUTS = {
     "quarantine": "select * from quarantine order by file, record",
     "unmatched_actors": "select * from unmatched_actors order by actor_type, actor_kind, actor_value",
     "uncatalogued_activities": "select * from uncatalogued_activities order by activity_id",
-    "conflicts": "select * from conflicts order by statement_id, conflicting_file, conflicting_stored",
-    "ignored_approvals": "select * from ignored_approvals order by worker_id, activity_id, decided_at",
+    "conflicts": (
+        "select * from conflicts order by statement_id, conflicting_file, conflicting_stored, "
+        "conflicting_source, conflicting_raw"
+    ),
+    "ignored_approvals": (
+        "select * from ignored_approvals order by worker_id, activity_id, decided_at, supervisor_id, decision, reason"
+    ),
     "rejections": "select * from rejections order by source, statements desc, reason",
 }
 FORMULA_START = "^[=+\\-@\t\r]"  # what a spreadsheet reads as the start of a formula (OWASP)

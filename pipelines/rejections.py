@@ -18,7 +18,7 @@ from pipelines.report import STYLE
 def write_rejections(con: duckdb.DuckDBPyConnection, out: Path) -> Path:
     rows = con.execute(
         "select source, reason, statements, example_statement_ids, first_seen, last_seen "
-        "from rejections order by source, statements desc, reason"
+        "from rejections order by source, statements desc, reason, example_statement_ids, first_seen, last_seen"
     ).fetchall()
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",

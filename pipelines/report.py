@@ -12,6 +12,9 @@ from pathlib import Path
 
 import duckdb
 
+# Every query is ordered by all the columns it shows (after the order a reader wants), so
+# rows that tie on the first keys still come out in one order: the page depends on the
+# rows alone, never on the order DuckDB stores or returns them in.
 SECTIONS = [
     ("National compliance", "select * from compliance_national order by period"),
     ("By region", "select * from compliance_region order by period, region"),
@@ -24,12 +27,25 @@ SECTIONS = [
     ),
     (
         "Quarantined statements",
-        "select source, statement_id, record, reasons from quarantine order by source, file, record",
+        "select source, statement_id, record, reasons from quarantine "
+        "order by source, file, record, statement_id, reasons",
     ),
-    ("Unmatched actors", "select * exclude (actor_value) from unmatched_actors order by statements desc"),
+    (
+        "Unmatched actors",
+        "select * exclude (actor_value) from unmatched_actors "
+        "order by statements desc, actor_type, actor_kind, actor_name, first_seen, last_seen, example_statement_id",
+    ),
     ("Uncatalogued activities", "select * from uncatalogued_activities order by statements desc, activity_id"),
-    ("Conflicting duplicates", "select statement_id, kept_source, conflicting_source from conflicts"),
-    ("Approvals by someone other than the supervisor", "select * from ignored_approvals"),
+    (
+        "Conflicting duplicates",
+        "select statement_id, kept_source, conflicting_source from conflicts "
+        "order by statement_id, kept_source, conflicting_source",
+    ),
+    (
+        "Approvals by someone other than the supervisor",
+        "select * from ignored_approvals order by worker_id, activity_id, decided_at, supervisor_id, decision, "
+        "own_supervisor_id, reason",
+    ),
 ]
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #1b1b1b; }
