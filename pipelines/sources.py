@@ -14,6 +14,7 @@ import yaml
 from pipelines.config import SCHEMAS, one_line
 from pipelines.connections import airflow_connection
 from pipelines.errors import CeledgerError
+from pipelines.lrs_client import redact
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ class Source:
     timeout_seconds: float = 30.0
     retries: int = 4
     segment_statements: int = 10_000
+    # a hostile or broken LRS gets no more than this: bytes in one answer, pages in one pull
+    max_page_bytes: int = 64 * 1024 * 1024
+    max_pages: int = 10_000
     path: Path | None = None
 
 
@@ -52,7 +56,7 @@ def load_sources(config_dir: Path) -> list[Source]:
             claimed = {"lrs": 0, "inbox": 1}.get(error.parent.instance.get("kind"))
             error = next((b for b in error.parent.context if b.relative_schema_path[0] == claimed), error)
         where = ".".join(str(p) for p in error.absolute_path) or "top level"
-        raise CeledgerError(f"{path}: {where}: {one_line(error.message)}")
+        raise CeledgerError(redact(f"{path}: {where}: {one_line(error.message)}"))
     sources = []
     for entry in data["sources"]:
         fields = dict(entry)

@@ -19,17 +19,20 @@ from __future__ import annotations
 import atexit
 import base64
 import contextlib
+import http.server
 import json
 import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
 import weakref
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -477,3 +480,141 @@ def _stop_all() -> None:
     for lrs in list(_running):
         with contextlib.suppress(Exception):
             lrs.stop()
+
+
+# -- a scripted, hostile LRS ---------------------------------------------------------------------
+
+
+@dataclass
+class Seen:
+    """One request the fake LRS received: what an attacker would log."""
+
+    path: str
+    headers: dict[str, str]
+    at: float  # time.monotonic() when it arrived
+
+
+@dataclass
+class Reply:
+    """What the fake LRS answers. `body` may be a dict (sent as JSON) or bytes.
+
+    `close` sends `Connection: close` and closes; `drop` closes the connection without a word;
+    `drip` sends the body one byte every `drip` seconds; `drip_headers` does the same with the
+    status line and headers; `length=False` sends no Content-Length (the body ends at close).
+    """
+
+    body: dict | bytes = b""
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    close: bool = False
+    drop: bool = False
+    drip: float = 0.0
+    drip_headers: float = 0.0
+    length: bool = True
+
+
+def page(statements: list, more=None, **reply) -> Reply:
+    """An xAPI statements page; `more` is sent as given (any JSON value) when not None."""
+    body = {"statements": statements} | ({} if more is None else {"more": more})
+    return Reply(body, **reply)
+
+
+class FakeLRS:
+    """An HTTP server on 127.0.0.1 that answers each request with `answer(seen)` and logs it.
+
+    It runs in a daemon thread and stops when the `with` block ends (or at exit), even
+    while it is dripping a body. `http10=True` makes it an HTTP/1.0 server, which closes
+    the connection after every answer. Two of them give an LRS and a "foreign host".
+    """
+
+    def __init__(self, answer=None, *, http10: bool = False) -> None:
+        self.answer = answer or (lambda seen: page([]))
+        self.requests: list[Seen] = []
+        self._stopping = threading.Event()
+        fake = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.0" if http10 else "HTTP/1.1"
+
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                seen = Seen(self.path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic())
+                fake.requests.append(seen)
+                fake._send(self, fake.answer(seen))
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self._server = http.server.ThreadingHTTPServer((HOST, 0), Handler)
+        self._server.daemon_threads = True
+        self._server.block_on_close = False
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://{HOST}:{self.port}/xAPI/"
+
+    def url(self, path: str) -> str:
+        return f"http://{HOST}:{self.port}{path}"
+
+    def with_auth(self) -> list[Seen]:
+        """The requests that carried an Authorization header."""
+        return [s for s in self.requests if "authorization" in s.headers]
+
+    def _send(self, handler, reply: Reply) -> None:
+        if reply.drop:
+            handler.close_connection = True
+            with contextlib.suppress(OSError):
+                handler.connection.shutdown(socket.SHUT_RDWR)
+            return
+        body = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
+        head = [f"{handler.protocol_version} {reply.status} Fine", "Content-Type: application/json"]
+        head += [f"{k}: {v}" for k, v in reply.headers.items()]
+        if reply.length:
+            head.append(f"Content-Length: {len(body)}")
+        if reply.close or not reply.length:
+            head.append("Connection: close")
+            handler.close_connection = True
+        try:
+            self._write(handler, ("\r\n".join(head) + "\r\n\r\n").encode(), reply.drip_headers)
+            self._write(handler, body, reply.drip)
+        except OSError:
+            handler.close_connection = True  # the client gave up: that is the point
+
+    def _write(self, handler, data: bytes, drip: float) -> None:
+        if not drip:
+            handler.wfile.write(data)
+            handler.wfile.flush()
+            return
+        for i in range(len(data)):
+            if self._stopping.wait(drip):
+                raise OSError("stopping")
+            handler.wfile.write(data[i : i + 1])
+            handler.wfile.flush()
+
+    def start(self) -> FakeLRS:
+        self._thread.start()
+        _fakes.add(self)
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._server.shutdown()
+        self._server.server_close()
+        _fakes.discard(self)
+
+    def __enter__(self) -> FakeLRS:
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+
+_fakes: weakref.WeakSet[FakeLRS] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_fakes() -> None:
+    for fake in list(_fakes):
+        with contextlib.suppress(Exception):
+            fake.stop()
