@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from airflow.sdk import task
 
-from pipelines.orchestration import COMPLIANCE, WAREHOUSE_POOL, celedger_dag, run_step
+from pipelines.orchestration import COMPLIANCE, NETWORK_TIMEOUT, WAREHOUSE_POOL, celedger_dag, run_step
 
 
 @celedger_dag(
@@ -19,7 +19,7 @@ def celedger_digest():
     def compliance_as_of_today() -> dict:
         return run_step("update_ledger")
 
-    @task
+    @task(execution_timeout=NETWORK_TIMEOUT)
     def mail_supervisors() -> dict:
         # a retry mails only those not mailed yet (pipelines.digest keeps who was sent)
         return run_step("send_digests")

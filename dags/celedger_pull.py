@@ -6,7 +6,7 @@ from __future__ import annotations
 from airflow.sdk import task
 
 from pipelines.deployment import Deployment
-from pipelines.orchestration import celedger_dag, landing_asset
+from pipelines.orchestration import NETWORK_TIMEOUT, celedger_dag, landing_asset
 
 deployment = Deployment.from_environment()
 
@@ -19,7 +19,7 @@ def pull_dag(source: str, schedule: str):
         f"Pull new xAPI statements from source `{source}` into the landing zone.",
     )
     def pull_source():
-        @task(outlets=[landing_asset(source)])
+        @task(outlets=[landing_asset(source)], execution_timeout=NETWORK_TIMEOUT)
         def pull_new_statements() -> dict:
             from airflow.sdk.exceptions import AirflowSkipException
 

@@ -17,7 +17,18 @@ START = pendulum.datetime(2026, 1, 1, tz="UTC")
 # DuckDB takes one writer at a time: every task that writes the warehouse runs in this
 # one-slot pool (created by scripts/airflow-setup.sh).
 WAREHOUSE_POOL = "celedger_warehouse"
-DEFAULTS = {"owner": "celedger", "retries": 2, "retry_delay": timedelta(minutes=1)}
+# Every task has a time limit, so a hung task (an LRS dripping a byte a second, a stalled
+# mail relay, a stuck disk) fails, frees its pool slot and is retried instead of blocking
+# the chain for ever. Warehouse steps take minutes for a million statements: two hours
+# means hung. A pull or the digest mailing is network-bound and gets less.
+WAREHOUSE_TIMEOUT = timedelta(hours=2)
+NETWORK_TIMEOUT = timedelta(minutes=30)
+DEFAULTS = {
+    "owner": "celedger",
+    "retries": 2,
+    "retry_delay": timedelta(minutes=1),
+    "execution_timeout": WAREHOUSE_TIMEOUT,
+}
 
 WAREHOUSE = Asset(name="celedger_warehouse", uri="celedger://warehouse/statements")
 COMPLIANCE = Asset(name="celedger_compliance", uri="celedger://warehouse/compliance")
@@ -41,7 +52,7 @@ def as_of(context) -> object:
 
 def celedger_dag(dag_id: str, schedule, tag: str, doc: str):
     """The @dag decorator with what every celedger DAG shares: start, no catch-up, one run
-    at a time, retries, tags."""
+    at a time, retries, a time limit for every task, tags."""
     return dag(
         dag_id=dag_id,
         schedule=schedule,

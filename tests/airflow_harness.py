@@ -24,7 +24,14 @@ def dagbag() -> dict:
             dag_id: {
                 "tags": sorted(dag.tags),
                 "schedule": type(dag.timetable).__name__,
-                "tasks": {t.task_id: {"retries": t.retries, "pool": t.pool} for t in dag.tasks},
+                "tasks": {
+                    t.task_id: {
+                        "retries": t.retries,
+                        "pool": t.pool,
+                        "execution_timeout": t.execution_timeout.total_seconds() if t.execution_timeout else None,
+                    }
+                    for t in dag.tasks
+                },
             }
             for dag_id, dag in sorted(bag.dags.items())
         },

@@ -66,7 +66,7 @@ def airflow(tmp_path_factory):
     return env, root / "deployment"
 
 
-def test_the_dags_import_cleanly_tagged_and_retried(airflow):
+def test_the_dags_import_cleanly_tagged_retried_and_every_task_has_a_timeout(airflow):
     env, deployment = airflow
     bag = harness(env, "dagbag")
     assert bag["import_errors"] == {}
@@ -81,6 +81,10 @@ def test_the_dags_import_cleanly_tagged_and_retried(airflow):
     for dag_id, dag in bag["dags"].items():
         assert "celedger" in dag["tags"], dag_id
         assert all(task["retries"] >= 1 for task in dag["tasks"].values()), dag_id
+    for dag_id, dag in bag["dags"].items():  # a hung pull, load or mail frees its slot and is retried
+        timeouts = {task_id: task["execution_timeout"] for task_id, task in dag["tasks"].items()}
+        assert all(seconds and 0 < seconds <= 4 * 3600 for seconds in timeouts.values()), (dag_id, timeouts)
+    assert bag["dags"]["celedger_pull_webinars"]["tasks"]["pull_new_statements"]["execution_timeout"] <= 3600
     for writer in ("celedger_load", "celedger_ledger"):
         assert {t["pool"] for t in bag["dags"][writer]["tasks"].values()} == {"celedger_warehouse"}
     assert bag["dags"]["celedger_digest"]["tasks"]["compliance_as_of_today"]["pool"] == "celedger_warehouse"
