@@ -27,6 +27,7 @@ import socket
 import subprocess
 import threading
 import time
+import traceback
 import urllib.error
 import urllib.request
 import uuid
@@ -544,7 +545,16 @@ class FakeLRS:
             def log_message(self, *args) -> None:
                 pass
 
-        self._server = http.server.ThreadingHTTPServer((HOST, 0), Handler)
+        self.errors: list[str] = []
+
+        class Server(http.server.ThreadingHTTPServer):
+            def handle_error(self, request, client_address) -> None:
+                # A client that hangs up early (a refused page, a timeout) is what many tests do
+                # on purpose: keep socketserver's traceback off stderr, where the tests read the
+                # program's own error lines, and keep it for a test that wants to look.
+                fake.errors.append(traceback.format_exc())
+
+        self._server = Server((HOST, 0), Handler)
         self._server.daemon_threads = True
         self._server.block_on_close = False
         self.port = self._server.server_address[1]
