@@ -1,12 +1,17 @@
-"""The `celedger` command. Unusable input ends in one line on stderr and exit code 2."""
+"""The `celedger` command. Every failure ends in one line on stderr: exit 2 for unusable input,
+1 when the machine stood in the way (see pipelines.errors), 3 for a failed quality gate."""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from datetime import date
 from pathlib import Path
 
+import duckdb
+
+from pipelines.config import one_line
 from pipelines.errors import CeledgerError
 from pipelines.quality import QualityGateFailed
 
@@ -43,6 +48,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    # GX logs what it survives (a Data Docs page it could not write) over many lines; the
+    # run's own one-line error says what stopped it
+    logging.getLogger("great_expectations").addHandler(logging.NullHandler())
+    logging.getLogger("great_expectations").propagate = False
     try:
         if args.command == "run":
             from pipelines.run import run
@@ -81,7 +90,10 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     except CeledgerError as err:
         print(f"celedger: error: {err}", file=sys.stderr)
-        return 2
+        return err.exit_code
+    except (OSError, duckdb.IOException) as err:  # the machine, where no stage said more
+        print(f"celedger: error: {one_line(err)}", file=sys.stderr)
+        return 1
     return 0
 
 

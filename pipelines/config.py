@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -115,6 +116,9 @@ def read_policy(path: Path) -> Policy:
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         raise CeledgerError(f"{path}: not valid YAML ({one_line(err)})") from None
     data = {} if data is None else data
+    for where, value in numbers(data):
+        if not math.isfinite(value):  # YAML's .inf and .nan pass every minimum and maximum
+            raise CeledgerError(f"{path}: {where}: not a finite number ({value})")
     schema = json.loads((SCHEMAS / "policy.schema.json").read_text())
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
     if error is not None:
@@ -138,6 +142,17 @@ def read_policy(path: Path) -> Policy:
         increment_minutes=int(webinar.get("increment_minutes", 15)),
         pace_slack_hours=float(data.get("pace_slack_hours", 1.0)),
     )
+
+
+def numbers(data: object, where: str = "") -> list[tuple[str, float]]:
+    """Every float in parsed YAML, with its dotted path."""
+    if isinstance(data, float):
+        return [(where or "top level", data)]
+    if isinstance(data, dict):
+        return [found for key, value in data.items() for found in numbers(value, f"{where}.{key}".lstrip("."))]
+    if isinstance(data, list):
+        return [found for n, value in enumerate(data) for found in numbers(value, f"{where}.{n}".lstrip("."))]
+    return []
 
 
 def read_csv(path: Path, expected: list[str]) -> tuple[list[str], list[dict[str, str]]]:
@@ -272,6 +287,14 @@ def check_catalog(path: Path, rows: list[dict[str, str]]) -> set[str]:
             raise CeledgerError(f"{where}: ce_hours {row['ce_hours']!r} is not a number") from None
         if not hours.is_finite() or hours < 0 or hours > 1000:
             raise CeledgerError(f"{where}: ce_hours {row['ce_hours']!r} is out of range")
+        # the book keeps hundredths: 0.001 would be booked as a credit of 0.00 hours
+        if hours != hours.quantize(Decimal("0.01")):
+            raise CeledgerError(f"{where}: ce_hours {row['ce_hours']!r} has more than two decimals")
+        if hours == 0:
+            raise CeledgerError(
+                f"{where}: ce_hours {row['ce_hours']!r} grants no credit; give the hours (0.01 to 1000) "
+                "or leave the activity out of the catalog"
+            )
         for code in filter(None, row["competencies"].split(";")):
             if not COMPETENCY.fullmatch(code.strip()):
                 raise CeledgerError(f"{where}: unknown competency {code!r} (C01..C12)")

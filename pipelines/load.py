@@ -4,7 +4,9 @@ Parsing and flattening stay in DuckDB (no per-statement Python). A file is read 
 fast way for its form; when DuckDB refuses it, the caller rolls back, asks
 `fallback_mode` how to read that file, and runs again: NDJSON with a few broken lines
 is read line by line so the broken lines are quarantined, and a file that is not
-JSON at all stops the run with a one-line error.
+JSON at all stops the run with a one-line error. NDJSON with lines that are not UTF-8
+(which DuckDB cannot read as text at all) is decoded line by line in Python: those
+lines are quarantined with their bad bytes shown as \\xNN, the others load as usual.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import duckdb
+import pyarrow
 
 from pipelines.errors import CeledgerError
 from pipelines.statement_files import StatementFile
@@ -48,12 +51,16 @@ def new_files(con: duckdb.DuckDBPyConnection, files: list[StatementFile]) -> lis
 def load_files(
     con: duckdb.DuckDBPyConnection, files: list[StatementFile], batch_id: int, modes: dict[str, str], as_of: date
 ) -> int:
+    # records whose bytes are not UTF-8, for staging to name the reason (warehouse/staging)
+    con.execute("create or replace temp table undecodable_records (file_id integer, record_no bigint)")
     records = 0
     for file in files:
-        file_id = con.execute("select coalesce(max(file_id), 0) + 1 from loaded_files").fetchone()[0]
+        file_id = con.execute("select coalesce(max(file_id), 0) + 1 from loaded_files").fetchall()[0][0]
         mode = modes.get(str(file.path), "ndjson" if file.form == "objects" else file.form)
         count = 0
-        if mode != "empty":
+        if mode == "bytes":
+            count = load_decoded_lines(con, file, batch_id, file_id)
+        elif mode != "empty":
             try:
                 con.execute(
                     f"insert into raw_statements select ?, ?, is_json, raw from ({READERS[mode]})",
@@ -70,20 +77,67 @@ def load_files(
     return records
 
 
+def load_decoded_lines(con: duckdb.DuckDBPyConnection, file: StatementFile, batch_id: int, file_id: int) -> int:
+    """The lines READERS['lines'] would read, each decoded on its own; one that is not
+    UTF-8 is kept with its bad bytes as \\xNN (nothing read is dropped) and noted."""
+    texts, decoded = [], []
+    for line in file.path.read_bytes().split(b"\n"):
+        line = line.rstrip(b"\r")
+        if not line.strip(b" "):
+            continue
+        try:
+            texts.append(line.decode("utf-8"))
+            decoded.append(True)
+        except UnicodeDecodeError:
+            texts.append(line.decode("utf-8", "backslashreplace"))
+            decoded.append(False)
+    lines = pyarrow.table({"raw": pyarrow.array(texts, pyarrow.string()), "decoded": decoded})
+    con.register("decoded_lines", lines)
+    try:
+        con.execute(
+            "insert into raw_statements select ?, ?, decoded and json_valid(raw), raw from decoded_lines",
+            [batch_id, file_id],
+        )
+    finally:
+        con.unregister("decoded_lines")
+    con.executemany(
+        "insert into undecodable_records values (?, ?)",
+        [[file_id, n] for n, ok in enumerate(decoded, start=1) if not ok],
+    )
+    return len(texts)
+
+
 def fallback_mode(error: LoadError) -> str:
     """How to read a file DuckDB refused, decided on a scratch connection."""
     path = str(error.file.path)
     scratch = duckdb.connect()
     if error.file.form == "objects":
         try:
-            scratch.execute(f"select count(*) from ({READERS['unstructured']})", [path])
+            scratch.execute(f"select count(*) from ({READERS['unstructured']})", [path]).fetchall()
             return "unstructured"
         except duckdb.Error:
             pass
-        # Read line by line only when the file is NDJSON at heart: its first line alone
-        # is a JSON object. Otherwise the lines of a broken pretty-printed object would
-        # be quarantined as if they were statements.
-        first = scratch.execute(f"select is_json from ({READERS['lines']}) limit 1", [path]).fetchone()
-        if first and first[0]:
-            return "lines"
-    raise CeledgerError(f"{path}: not valid JSON ({error.message.removeprefix('Invalid Input Error: ')})")
+        # Read line by line only when the file is NDJSON at heart: named so, or its first
+        # line alone is a JSON object. Otherwise the lines of a broken pretty-printed
+        # object would be quarantined as if they were statements.
+        if error.file.path.suffix == ".ndjson" or first_line_is_an_object(scratch, error.file):
+            try:
+                scratch.execute(f"select count(*) from ({READERS['lines']})", [path]).fetchall()
+                return "lines"
+            except duckdb.Error:  # not UTF-8 text throughout
+                return "bytes"
+    reason = error.message.removeprefix("Invalid Input Error: ")
+    if "invalid UTF-8" in reason or "UTF-8" in reason:
+        raise CeledgerError(f"{path}: not valid JSON (not UTF-8 text)")
+    raise CeledgerError(f"{path}: not valid JSON ({reason})")
+
+
+def first_line_is_an_object(scratch: duckdb.DuckDBPyConnection, file: StatementFile) -> bool:
+    """Whether the first line that is not blank is a JSON object on its own."""
+    with file.path.open("rb") as handle:
+        first = next((line for line in handle if line.strip(b" \t\r\n")), b"")
+    try:
+        text = first.decode("utf-8-sig").strip()
+    except UnicodeDecodeError:
+        return False
+    return text.startswith("{") and scratch.execute("select json_valid(?)", [text]).fetchall()[0][0]

@@ -12,6 +12,7 @@ published files are replaced only after a commit.
 from __future__ import annotations
 
 import hashlib
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,8 +22,8 @@ from pathlib import Path
 import duckdb
 
 from pipelines import quality, warehouse
-from pipelines.config import Config, load_config
-from pipelines.errors import CeledgerError
+from pipelines.config import Config, load_config, one_line
+from pipelines.errors import CeledgerError, RunBlocked
 from pipelines.export import export_tables
 from pipelines.load import LoadError, fallback_mode, load_files, new_files
 from pipelines.rejections import write_rejections
@@ -60,6 +61,7 @@ def run(
         load_stage(con, config, files, as_of, modes, result, gate)
         ledger_stage(con, config, as_of, full, result, gate)
 
+    check_as_of(as_of)
     result = in_transaction(config_dir, statement_paths, out, warehouse_path, both)
     publish_stage(result, as_of)
     return result
@@ -67,6 +69,7 @@ def run(
 
 def load(config_dir: Path, statement_paths: list[Path], as_of: date, out: Path, warehouse_path: Path) -> RunResult:
     """The load stage alone: new files into the warehouse, audited (the load-and-validate DAG)."""
+    check_as_of(as_of)
     return in_transaction(
         config_dir,
         statement_paths,
@@ -78,6 +81,7 @@ def load(config_dir: Path, statement_paths: list[Path], as_of: date, out: Path, 
 
 def build_ledger(config_dir: Path, as_of: date, out: Path, warehouse_path: Path, full: bool = False) -> RunResult:
     """The ledger stage alone, for everything loaded since the last one (the ledger DAG)."""
+    check_as_of(as_of)
     return in_transaction(
         config_dir,
         [],
@@ -89,6 +93,7 @@ def build_ledger(config_dir: Path, as_of: date, out: Path, warehouse_path: Path,
 
 def publish(as_of: date, out: Path, warehouse_path: Path) -> RunResult:
     """The publish stage alone: the committed tables out as files (the publish DAG)."""
+    check_as_of(as_of)
     result = RunResult(Path(warehouse_path), Path(out))
     publish_stage(result, as_of)
     return result
@@ -105,39 +110,73 @@ def in_transaction(
     config = load_config(config_dir)
     files = discover(statement_paths) if statement_paths else []
     result = RunResult(Path(warehouse_path or Path(out) / "warehouse.duckdb"), Path(out), warnings=config.warnings)
-    result.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    check_writable(result.warehouse.parent)
+    check_writable(result.out)
     result.timings["check inputs"] = time.perf_counter() - started
     created = not result.warehouse.exists()
     modes: dict[str, str] = {}  # files DuckDB refused, and how to read them on the next try
-    while True:
-        con = warehouse.connect(result.warehouse)
-        try:
-            con.execute("begin transaction")
-            con.execute((warehouse.ROOT / "schemas" / "warehouse.sql").read_text())
-            gate = quality.Gate(result.out / "data_docs")
-            stage(con, config, files, modes, result, gate)
-            gate.verdict()
-            result.timings["quality gate"] = gate.seconds
-            result.timings["quality gate, in the background"] = gate.background
-            result.timings.update({f"  gate: {part}": seconds for part, seconds in gate.parts.items()})
-            step = time.perf_counter()
-            con.execute("commit")
-            result.timings["commit"] = time.perf_counter() - step
-            con.close()
-            break
-        except LoadError as err:
-            con.close()
+    try:
+        while True:
+            con = warehouse.connect(result.warehouse)
             try:
+                con.execute("begin transaction")
+                con.execute((warehouse.ROOT / "schemas" / "warehouse.sql").read_text())
+                gate = quality.Gate(result.out / "data_docs")
+                stage(con, config, files, modes, result, gate)
+                gate.verdict()
+                result.timings["quality gate"] = gate.seconds
+                result.timings["quality gate, in the background"] = gate.background
+                result.timings.update({f"  gate: {part}": seconds for part, seconds in gate.parts.items()})
+                step = time.perf_counter()
+                con.execute("commit")
+                result.timings["commit"] = time.perf_counter() - step
+                con.close()
+                break
+            except LoadError as err:
+                con.close()
                 modes[str(err.file.path)] = fallback_mode(err)
-            except CeledgerError:
-                discard(result.warehouse, created)
+            except BaseException:
+                con.close()
                 raise
-        except BaseException:
-            con.close()
-            discard(result.warehouse, created)
+    except BaseException as err:
+        discard(result.warehouse, created)
+        drop_empty_wal(result.warehouse)
+        blocked = machine_failure(err, f"{result.warehouse}: nothing changed")
+        if blocked is None:
             raise
+        raise blocked from None
     result.timings["total"] = time.perf_counter() - started
     return result
+
+
+def check_as_of(as_of: date) -> None:
+    """An as-of date whose periods the warehouse can hold (years 1001..9998, as statements)."""
+    if not warehouse.FIRST_USABLE_DAY <= as_of <= warehouse.LAST_USABLE_DAY:
+        first, last = warehouse.FIRST_USABLE_DAY.year, warehouse.LAST_USABLE_DAY.year
+        raise CeledgerError(f"--as-of {as_of.isoformat()}: outside the years {first}..{last} the warehouse can hold")
+
+
+def check_writable(folder: Path) -> None:
+    """Stop before the warehouse is touched when a folder the run writes to is not writable,
+    rather than after the commit, with the warehouse updated and nothing published."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as err:
+        raise RunBlocked(f"{folder}: cannot write there ({err.strerror or one_line(err)}); nothing changed") from None
+
+
+def machine_failure(err: BaseException, outcome: str) -> RunBlocked | None:
+    """A full or read-only disk, a lost lock, memory: one line saying what happened and
+    what it left (`outcome`); None for anything else, which keeps its own message."""
+    if isinstance(err, OSError):
+        where = f"{err.filename}: " if err.filename else ""
+        return RunBlocked(f"{outcome}: {where}{err.strerror or one_line(err)}")
+    machine = duckdb.IOException | duckdb.OutOfMemoryException | duckdb.FatalException | duckdb.TransactionException
+    if isinstance(err, machine):  # a commit fails with a TransactionException when the disk is full
+        return RunBlocked(f"{outcome}: {one_line(err)}")
+    return None
 
 
 def load_stage(
@@ -199,21 +238,30 @@ def ledger_stage(
 
 
 def publish_stage(result: RunResult, as_of: date) -> None:
-    con = duckdb.connect(str(result.warehouse), read_only=True)
+    """Committed tables out as files; a failure here leaves the warehouse up to date and
+    the published files as they were, and the next run (or `publish`) publishes again."""
     try:
-        con.execute("set TimeZone = 'UTC'")
-        step = time.perf_counter()
-        export_tables(con, result.out)
-        result.timings["export"] = time.perf_counter() - step
-        step = time.perf_counter()
-        result.report = write_report(con, result.out, as_of)
-        write_rejections(con, result.out)
-        result.timings["report"] = time.perf_counter() - step
-        step = time.perf_counter()
-        result.site = write_site(con, result.out, as_of)
-        result.timings["site"] = time.perf_counter() - step
-    finally:
-        con.close()
+        con = duckdb.connect(str(result.warehouse), read_only=True)
+        try:
+            con.execute("set TimeZone = 'UTC'")
+            step = time.perf_counter()
+            export_tables(con, result.out)
+            result.timings["export"] = time.perf_counter() - step
+            step = time.perf_counter()
+            result.report = write_report(con, result.out, as_of)
+            write_rejections(con, result.out)
+            result.timings["report"] = time.perf_counter() - step
+            step = time.perf_counter()
+            result.site = write_site(con, result.out, as_of)
+            result.timings["site"] = time.perf_counter() - step
+        finally:
+            con.close()
+    except BaseException as err:
+        outcome = f"{result.out}: not published, the warehouse is up to date; run again to publish"
+        blocked = machine_failure(err, outcome)
+        if blocked is None:
+            raise
+        raise blocked from None
     published = result.timings["export"] + result.timings["report"] + result.timings["site"]
     result.timings["total"] = result.timings.get("total", 0) + published
 
@@ -229,6 +277,17 @@ def run_fingerprint(config: Config) -> str:
     for path in [warehouse.MODELS / "macros.sql", *(m for layer in warehouse.LAYERS for m in warehouse.models(layer))]:
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def drop_empty_wal(path: Path) -> None:
+    """A commit that could not write (a full disk) leaves an empty write-ahead log behind:
+    nothing to replay, so it goes, and the warehouse folder is as it was."""
+    wal = path.with_name(path.name + ".wal")
+    try:
+        if wal.stat().st_size == 0:
+            wal.unlink()
+    except OSError:
+        pass
 
 
 def discard(path: Path, created: bool) -> None:

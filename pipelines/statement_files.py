@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 from pipelines.errors import CeledgerError
 
@@ -30,10 +31,10 @@ def discover(paths: list[Path]) -> list[StatementFile]:
     found: dict[Path, StatementFile] = {}
     for given in paths:
         given = Path(given)
-        if given.is_file():
-            candidates = [(given, given.stem)]
-        elif given.is_dir():
+        if given.is_dir():
             candidates = [(p, source_of(given, p)) for p in walk(given)]
+        elif given.exists():
+            candidates = [(given, given.stem)]  # sniff refuses what is not a regular file
         else:
             raise CeledgerError(f"{given}: no such statement file or folder")
         for path, source in candidates:
@@ -60,9 +61,19 @@ def source_of(folder: Path, path: Path) -> str:
 
 
 def sniff(path: Path, source: str) -> StatementFile:
+    """A statement file's form, from its first bytes.
+
+    Only regular files are statement files: a FIFO, socket or device would block the run
+    for ever or never end, so one in a statements folder stops the run with one line. It
+    is opened without blocking and checked on the open file, so a swap in between is
+    caught too.
+    """
     try:
-        stat = path.stat()
-        with path.open("rb") as handle:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(descriptor, "rb") as handle:
+            stat = os.fstat(handle.fileno())
+            if not S_ISREG(stat.st_mode):
+                raise CeledgerError(f"{path}: not a regular file (a FIFO, socket or device), not read")
             head = handle.read(4096)
     except OSError as err:
         raise CeledgerError(f"{path}: cannot read statement file ({err.strerror})") from None

@@ -63,12 +63,12 @@ def unusable_warehouse(path: Path, err: duckdb.Error) -> CeledgerError:
 def shared_macros() -> str:
     """SQL macros for what staging shares with the rest: patterns and the usable years.
 
-    Staging (DuckDB's RE2) and the raw-statement suite (GX, Python's `re`) must agree
-    on every statement, or a statement staging accepts fails the gate for every source.
-    So each pattern is written once, in expectations/raw_statements.json, anchored as
-    `^(?:...)\\Z` and in syntax both engines read alike (explicit classes, never \\s,
-    \\S or \\d, which mean ASCII in RE2 and Unicode in Python), and staging reads it
-    from there through the macro the expectation names.
+    Staging (DuckDB's RE2) and the raw-statement suite (GX on pandas, which runs
+    Python's `re` or pyarrow's RE2) must agree on every statement, or a statement
+    staging accepts fails the gate for every source. So each pattern is written once,
+    in expectations/raw_statements.json, anchored as `^(?:...)\\Z` and in syntax every
+    engine reads alike (explicit classes, never \\s, \\S or \\d, which mean ASCII in
+    RE2 and Unicode in Python), and staging reads it through the macro it names.
     """
     macros = {}
     for expectation in json.loads(RAW_SUITE.read_text())["expectations"]:

@@ -2,10 +2,12 @@
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.support import COMPLETED, MODULE, statement
@@ -13,12 +15,13 @@ from tests.support import COMPLETED, MODULE, statement
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def celedger(program, *statements: Path) -> subprocess.CompletedProcess:
+def celedger(program, *statements: Path, as_of: str = "2026-11-20", warehouse=None) -> subprocess.CompletedProcess:
+    """`celedger run` as an operator types it; a run that hangs fails the test after two minutes."""
     return subprocess.run(
         [sys.executable, "-m", "pipelines.cli", "run", "--config", str(program.config),
          "--statements", *(str(s) for s in statements or [program.statements_dir]),
-         "--as-of", "2026-11-20", "--out", str(program.out), "--warehouse", str(program.root / "wh.duckdb")],
-        capture_output=True, text=True, cwd=ROOT, check=False,
+         "--as-of", as_of, "--out", str(program.out), "--warehouse", str(warehouse or program.root / "wh.duckdb")],
+        capture_output=True, text=True, cwd=ROOT, check=False, timeout=120,
     )  # fmt: skip
 
 
@@ -58,6 +61,37 @@ def add_truncated_statement_file(program):
     (program.statements_dir / "cut.json").write_text('[{"id": "a", "actor": {"mbox": "mailto:x@y.org"}')
 
 
+def add_latin1_statement_file(program):
+    """An array exported in Latin-1: a whole file that is not UTF-8 text, so not JSON."""
+    body = statement("b", "ann.peer@va.example.gov", COMPLETED, MODULE, "2026-01-06T15:00:00Z")
+    body["actor"]["name"] = "José"
+    (program.statements_dir / "latin1.json").write_bytes(json.dumps([body], ensure_ascii=False).encode("latin-1"))
+
+
+def add_fifo(program):
+    os.mkfifo(program.statements_dir / "pipe.ndjson")
+
+
+def give_nonsense_policy_hours(program):
+    (program.config / "policy.yaml").write_text("requirements:\n  peer_specialist: .inf\n  supervisor: 15\n")
+
+
+def give_nan_pace_slack(program):
+    (program.config / "policy.yaml").write_text("pace_slack_hours: .nan\n")
+
+
+def give_nan_attendance_ratio(program):
+    (program.config / "policy.yaml").write_text("webinar:\n  min_attendance_ratio: .nan\n")
+
+
+def give_catalog_hours(hours: str):
+    def damage(program):
+        text = (program.config / "catalog.csv").read_text().replace(",12,C07,", f",{hours},C07,", 1)
+        (program.config / "catalog.csv").write_text(text)
+
+    return damage
+
+
 @pytest.mark.parametrize(
     "damage, message",
     [
@@ -69,9 +103,17 @@ def add_truncated_statement_file(program):
         (lambda p: (p.config / "policy.yaml").write_text("timezone: Mars/Olympus\n"), "unknown time zone"),
         (add_text_statement_file, "notes.json: not a JSON statement file"),
         (add_truncated_statement_file, "cut.json: not valid JSON"),
+        (add_latin1_statement_file, "latin1.json: not valid JSON (not UTF-8 text)"),
+        (add_fifo, "pipe.ndjson: not a regular file"),
+        (give_nonsense_policy_hours, "policy.yaml: requirements.peer_specialist: not a finite number"),
+        (give_nan_pace_slack, "policy.yaml: pace_slack_hours: not a finite number"),
+        (give_nan_attendance_ratio, "policy.yaml: webinar.min_attendance_ratio: not a finite number"),
+        (give_catalog_hours("0.001"), "ce_hours '0.001' has more than two decimals"),
+        (give_catalog_hours("0"), "ce_hours '0' grants no credit"),
     ],
     ids=["missing file", "malformed csv", "unknown role", "unknown column", "bad policy", "bad zone", "text file",
-         "truncated json"],
+         "truncated json", "not utf-8", "fifo", "infinite requirement", "nan slack", "nan ratio", "0.001 hours",
+         "0 hours"],
 )  # fmt: skip
 def test_unusable_input_gives_one_line_exit_2_and_leaves_everything_as_it_was(published, damage, message):
     before_warehouse = fingerprint(published.root)
@@ -115,3 +157,101 @@ def test_the_readme_run_works_with_a_relative_out_folder(tmp_path):
     assert "site: out/site/index.html" in completed.stdout
     assert (tmp_path / "out" / "data_docs" / "index.html").exists()
     assert (tmp_path / "out" / "site" / "index.html").exists()
+
+
+@pytest.mark.parametrize("as_of", ["9999-12-31", "0001-01-01", "1000-12-31"])
+def test_an_as_of_date_the_warehouse_cannot_hold_is_one_line_exit_2(published, as_of):
+    before = fingerprint(published.root), fingerprint(published.out)
+    completed = celedger(published, as_of=as_of)
+    assert (completed.returncode, completed.stdout) == (2, "")
+    expected = f"celedger: error: --as-of {as_of}: outside the years 1001..9998 the warehouse can hold\n"
+    assert completed.stderr == expected
+    assert (fingerprint(published.root), fingerprint(published.out)) == before
+
+
+def add_statements(program):
+    program.add("more.ndjson", [statement("m", "bob.peer@va.example.gov", COMPLETED, MODULE, "2026-02-05T15:00:00Z")])
+
+
+def assert_one_line(completed, code: int, message: str) -> None:
+    assert (completed.returncode, completed.stdout) == (code, ""), completed.stderr
+    assert completed.stderr.count("\n") == 1 and message in completed.stderr, completed.stderr
+
+
+def test_a_warehouse_in_use_by_another_run_is_one_line_exit_1(published):
+    add_statements(published)
+    before = fingerprint(published.out)
+    other_run = duckdb.connect(str(published.root / "wh.duckdb"))  # holds DuckDB's lock, as a run would
+    try:
+        completed = celedger(published)
+    finally:
+        other_run.close()
+    assert_one_line(completed, 1, "the warehouse is in use by another process")
+    assert fingerprint(published.out) == before
+    assert celedger(published).returncode == 0  # once the other run is done
+
+
+def test_a_warehouse_that_is_not_a_duckdb_file_is_one_line_exit_2_and_left_alone(program):
+    add_statements(program)
+    (program.root / "wh.duckdb").write_text("my notes, not a warehouse\n")
+    completed = celedger(program)
+    assert_one_line(completed, 2, "wh.duckdb: not a DuckDB warehouse file")
+    assert (program.root / "wh.duckdb").read_text() == "my notes, not a warehouse\n"
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    """Mount small RAM disks (as root, where the machine allows it); unmounted afterwards."""
+    mounted = []
+
+    def mount(path: Path, size: str) -> Path:
+        path.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True)
+        if done.returncode != 0:
+            pytest.skip("cannot mount a tmpfs here")
+        mounted.append(path)
+        return path
+
+    yield mount
+    for path in reversed(mounted):
+        subprocess.run(["umount", "-l", str(path)], check=False)
+
+
+def test_a_read_only_out_folder_is_one_line_exit_1_before_the_warehouse_changes(published, tmpfs):
+    out = tmpfs(published.root / "ro-out", "16m")
+    published.out, original_out = out, published.out
+    assert celedger(published).returncode == 0
+    subprocess.run(["mount", "-o", "remount,ro", str(out)], check=True)
+    add_statements(published)
+    before = fingerprint(published.root), fingerprint(out)
+    completed = celedger(published)
+    assert_one_line(completed, 1, f"{out}: cannot write there (Read-only file system); nothing changed")
+    assert (fingerprint(published.root), fingerprint(out)) == before
+    assert original_out.exists()
+
+
+def fill(disk: Path) -> None:
+    with (disk / "filler").open("wb") as handle:
+        try:
+            while True:
+                handle.write(b"\0" * 65536)
+                handle.flush()
+        except OSError:
+            pass
+
+
+def test_a_full_disk_is_one_line_exit_1_and_leaves_warehouse_and_outputs_as_they_were(published, tmpfs):
+    disk = tmpfs(published.root / "disk", "24m")
+    warehouse = disk / "wh.duckdb"
+    published.out = disk / "out"
+    assert celedger(published, warehouse=warehouse).returncode == 0
+    for n in range(400):  # enough new statements that the warehouse must grow
+        big = statement(f"big{n}", "bob.peer@va.example.gov", COMPLETED, MODULE, "2026-02-05T15:00:00Z")
+        published.add(f"big/{n}.ndjson", [big | {"result": {"response": f"{n}" * 4000}}])
+    before = fingerprint(disk), fingerprint(published.out)
+    fill(disk)
+    completed = celedger(published, warehouse=warehouse)
+    assert_one_line(completed, 1, "No space left on device")
+    (disk / "filler").unlink()
+    assert (fingerprint(disk), fingerprint(published.out)) == before
+    assert celedger(published, warehouse=warehouse).returncode == 0  # room again: the same run goes through

@@ -1,10 +1,11 @@
 """The landing zone survives a crash at any step: nothing lost, nothing landed twice."""
 
 import json
+import os
 
 import pytest
 
-from pipelines.landing import Landing
+from pipelines.landing import Landing, LandingError
 
 
 class Crash(Exception):
@@ -68,3 +69,39 @@ def test_a_crash_before_the_segment_landed_leaves_no_trace(tmp_path, monkeypatch
     assert recovered == state
     assert sorted(p.name for p in (tmp_path / "webinars").iterdir()) == ["000001.ndjson"]
     assert not list((tmp_path / "_state").glob("*.pending.json"))
+
+
+def test_a_write_that_fails_half_way_leaves_the_landing_zone_as_it_was(tmp_path, monkeypatch):
+    landing = Landing(tmp_path, "webinars")
+    state = land_one(landing, landing.open(), ["a"])
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+
+    real_fsync = os.fsync
+
+    def disk_full_on_the_segment(fd):
+        if os.readlink(f"/proc/self/fd/{fd}").endswith(".partial"):
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr("pipelines.landing.os.fsync", disk_full_on_the_segment)
+    with pytest.raises(OSError, match="No space left"):
+        land_one(landing, state, ["b"])
+    monkeypatch.undo()
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+    assert Landing(tmp_path, "webinars").open() == state
+
+
+@pytest.mark.parametrize("pending", [b"{oops", b'{"source": "webinars", "manifest": [{}]}'])
+def test_a_corrupt_pending_file_is_one_line_naming_it(tmp_path, pending):
+    landing = Landing(tmp_path, "webinars")
+    land_one(landing, landing.open(), ["a"])
+    (tmp_path / "_state" / "webinars.000002.pending.json").write_bytes(pending)
+    with pytest.raises(LandingError, match=r"_state/webinars.000002.pending.json is corrupt \(.*\); restore it"):
+        Landing(tmp_path, "webinars").open()
+
+
+def test_landed_segments_and_states_are_not_world_readable(tmp_path):
+    landing = Landing(tmp_path, "webinars")
+    land_one(landing, landing.open(), ["a"])
+    for path in tmp_path.rglob("*"):
+        assert path.stat().st_mode & 0o007 == 0, path

@@ -144,6 +144,18 @@ def test_a_statement_stored_in_year_9999_does_not_hide_the_statements_stored_aft
     assert sorted(ids) == sorted([sid("normal"), sid("from-the-future"), sid("after")])
 
 
+def test_a_watermark_poisoned_before_this_fix_is_pulled_back_to_the_time_of_the_pull(program, monkeypatch, capsys):
+    with FakeLRS(lambda seen: page([completion("normal")])) as lrs:
+        configure(program, lrs.endpoint, monkeypatch)
+        (program.root / "landing" / "_state").mkdir(parents=True)
+        poisoned = {"source": "webinars", "watermark": "9999-12-31T23:59:59.999999Z"}
+        (program.root / "landing" / "_state" / "webinars.json").write_text(json.dumps(poisoned))
+        assert celedger_pull(program, capsys)[0] == 0
+    since = lrs.requests[0].path.split("since=")[1].split("&")[0].replace("%3A", ":")
+    assert since < time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+    assert [s["id"] for s in landed(program)] == [sid("normal")]
+
+
 def test_the_watermark_does_not_pass_consistent_through(program, monkeypatch, capsys):
     late = completion("late", stored="2030-01-01T00:00:00.000000Z")
     headers = {"X-Experience-API-Consistent-Through": NOW}

@@ -4,6 +4,8 @@ form of a statement passes."""
 import json
 from pathlib import Path
 
+from tests.support import COMPLETED, MODULE, sid, statement
+
 CORPUS = Path(__file__).resolve().parent / "corpus"
 MALFORMED = json.loads((CORPUS / "malformed.json").read_text())
 VALID = json.loads((CORPUS / "valid.json").read_text())
@@ -31,3 +33,16 @@ def test_every_legal_form_of_a_statement_is_accepted(program):
     result = program.run()
     assert result.rows("select reasons from quarantine") == []
     assert result.rows("select count(*) from int_statement_copies") == [(len(VALID),)]
+
+
+def test_a_line_that_is_not_utf8_is_quarantined_with_its_bytes_shown_and_its_neighbours_load(program):
+    good = [statement(label, "ann.peer@va.example.gov", COMPLETED, MODULE, "2026-01-06T15:00:00Z") for label in "ab"]
+    broken = json.dumps(good[0] | {"id": sid("latin")}).replace("ann.peer", "jos\u00e9").encode("latin-1")
+    lines = [json.dumps(good[0]).encode(), broken, json.dumps(good[1]).encode()]
+    (program.statements_dir / "mixed.ndjson").write_bytes(b"\n".join(lines) + b"\n")
+    result = program.run()
+    assert result.rows("select record, reasons from quarantine") == [
+        (2, "not UTF-8 text (undecodable bytes shown as \\xNN)")
+    ]
+    assert "jos\\xe9" in result.rows("select raw from quarantine")[0][0]
+    assert result.rows("select count(*) from int_statement_copies") == [(2,)]

@@ -12,6 +12,7 @@ select
     r.file_id,
     r.rowid - s.first_rowid + 1 as record_no,
     r.is_json,
+    u.record_no is not null as undecodable,
     r.is_json and starts_with(ltrim(r.raw), '{') as is_object,
     case when r.is_json and starts_with(ltrim(r.raw), '{') then json_extract_string(r.raw, [
         '$.id', '$.actor.objectType', '$.actor.mbox', '$.actor.mbox_sha1sum', '$.actor.openid',
@@ -39,4 +40,6 @@ select
     )) end as repeated_key
 from raw_statements as r
 inner join file_starts as s on s.file_id = r.file_id
+-- lines pipelines/load.py could not decode as UTF-8
+left join undecodable_records as u on u.file_id = r.file_id and u.record_no = r.rowid - s.first_rowid + 1
 where r.batch_id = getvariable('batch_id')

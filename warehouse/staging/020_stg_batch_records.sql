@@ -6,6 +6,7 @@ with named as (
         file_id,
         record_no,
         is_json,
+        undecodable,
         is_object,
         lax_json,
         repeated_key,
@@ -93,6 +94,7 @@ select
         lambda x: x is not null
     ) as context_ids,
     case
+        when undecodable then ['not UTF-8 text (undecodable bytes shown as \xNN)']
         when not is_json then ['not valid JSON']
         when not is_object then ['not a JSON object']
         else list_filter([
