@@ -6,11 +6,13 @@ charts belongs to the publish step.
 
 from __future__ import annotations
 
-import html
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import duckdb
+
+from pipelines.pages import render
 
 # Every query is ordered by all the columns it shows (after the order a reader wants), so
 # rows that tie on the first keys still come out in one order: the page depends on the
@@ -47,6 +49,7 @@ SECTIONS = [
         "own_supervisor_id, reason",
     ),
 ]
+# rejections.html until it comes from a template too; report.html includes templates/report.css
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #1b1b1b; }
 table { border-collapse: collapse; margin-bottom: 2rem; font-size: 0.9rem; }
@@ -57,31 +60,21 @@ th { background: #f0f0f0; }
 ROW_LIMIT = 500
 
 
+@dataclass(frozen=True)
+class Section:
+    title: str
+    columns: list[str]
+    rows: list[tuple]  # the first ROW_LIMIT, as DuckDB returns them
+    more: bool  # the query has more rows than the page shows
+
+
 def write_report(con: duckdb.DuckDBPyConnection, out: Path, as_of: date) -> Path:
-    parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>CE compliance as of {as_of}</title><style>{STYLE}</style></head><body>",
-        f"<h1>Continuing-education compliance as of {as_of}</h1>",
-    ]
+    sections = []
     for title, query in SECTIONS:
         cursor = con.execute(query)
         columns = [d[0] for d in cursor.description]
         rows = cursor.fetchmany(ROW_LIMIT + 1)
-        parts.append(f"<h2>{html.escape(title)}</h2>")
-        if not rows:
-            parts.append("<p>None.</p>")
-            continue
-        parts.append("<table><tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in columns) + "</tr>")
-        for row in rows[:ROW_LIMIT]:
-            parts.append("<tr>" + "".join(f"<td>{html.escape(cell(v))}</td>" for v in row) + "</tr>")
-        parts.append("</table>")
-        if len(rows) > ROW_LIMIT:
-            parts.append(f"<p>First {ROW_LIMIT} rows; the CSV beside this page has them all.</p>")
-    parts.append("</body></html>")
+        sections.append(Section(title, columns, rows[:ROW_LIMIT], len(rows) > ROW_LIMIT))
     path = out / "report.html"
-    path.write_text("\n".join(parts), encoding="utf-8")
+    path.write_text(render("report.html", as_of=as_of, sections=sections, row_limit=ROW_LIMIT), encoding="utf-8")
     return path
-
-
-def cell(value: object) -> str:
-    return "" if value is None else str(value)

@@ -1,5 +1,6 @@
 """report.html and rejections.html depend on the warehouse's rows, never on the order
-DuckDB happens to store or return them in: two runs on the same input give the same bytes."""
+DuckDB happens to store or return them in: two runs on the same input give the same bytes.
+What they show from vendors is escaped."""
 
 from __future__ import annotations
 
@@ -87,3 +88,15 @@ def test_two_fresh_runs_on_the_same_input_give_the_same_report(program, tmp_path
     program.run(AS_OF.isoformat())
     for page in ("report.html", "rejections.html"):
         assert (again / page).read_bytes() == (tmp_path / "first" / page).read_bytes(), page
+
+
+PAYLOAD = "<script>alert(1)</script>\"'&"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#x27;&amp;"
+
+
+def test_a_name_from_a_vendor_is_escaped_in_the_report(program):
+    stranger = {"objectType": "Agent", "name": PAYLOAD, "mbox": "mailto:stranger@vendor.example"}
+    program.add("vendor.ndjson", [statement("stranger", stranger, COMPLETED, COURSE, "2026-10-10T15:00:00Z")])
+    page = (program.run(AS_OF.isoformat()).out / "report.html").read_text()
+    assert f"<td>{ESCAPED}</td>" in page  # the unmatched actor's name
+    assert "<script" not in page and "alert(1)</script>" not in page
