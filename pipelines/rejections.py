@@ -6,13 +6,30 @@ vendor can be sent its own section.
 
 from __future__ import annotations
 
-import html
+from dataclasses import dataclass
+from datetime import date
 from itertools import groupby
 from pathlib import Path
 
 import duckdb
 
-from pipelines.report import STYLE
+from pipelines.pages import render
+
+
+@dataclass(frozen=True)
+class Rejection:
+    reason: str
+    statements: int
+    examples: str
+    first_seen: date
+    last_seen: date
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    total: int  # statements rejected, once for each of their reasons
+    rejections: list[Rejection]
 
 
 def write_rejections(con: duckdb.DuckDBPyConnection, out: Path) -> Path:
@@ -20,25 +37,10 @@ def write_rejections(con: duckdb.DuckDBPyConnection, out: Path) -> Path:
         "select source, reason, statements, example_statement_ids, first_seen, last_seen "
         "from rejections order by source, statements desc, reason, example_statement_ids, first_seen, last_seen"
     ).fetchall()
-    parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>Rejected statements by source</title><style>{STYLE}</style></head><body>",
-        "<h1>Rejected statements by source</h1>",
-    ]
-    if not rows:
-        parts.append("<p>No statement was rejected.</p>")
-    for source, group in groupby(rows, key=lambda row: row[0]):
-        group = list(group)
-        total = sum(row[2] for row in group)
-        parts.append(f"<h2 id='{html.escape(source)}'>{html.escape(source)}: {total} rejection(s)</h2>")
-        parts.append(
-            "<table><tr><th>reason</th><th>statements</th><th>examples</th><th>first seen</th><th>last seen</th></tr>"
-        )
-        for _, reason, count, examples, first, last in group:
-            cells = (reason, count, examples, first, last)
-            parts.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
-        parts.append("</table>")
-    parts.append("<p>A statement with several problems is counted under each of its reasons.</p></body></html>")
+    sources = []
+    for name, group in groupby(rows, key=lambda row: row[0]):
+        rejections = [Rejection(*row[1:]) for row in group]
+        sources.append(Source(name, sum(r.statements for r in rejections), rejections))
     path = out / "rejections.html"
-    path.write_text("\n".join(parts), encoding="utf-8")
+    path.write_text(render("rejections.html", sources=sources), encoding="utf-8")
     return path

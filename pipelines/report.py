@@ -49,14 +49,6 @@ SECTIONS = [
         "own_supervisor_id, reason",
     ),
 ]
-# rejections.html until it comes from a template too; report.html includes templates/report.css
-STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem; color: #1b1b1b; }
-table { border-collapse: collapse; margin-bottom: 2rem; font-size: 0.9rem; }
-th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: left; }
-th { background: #f0f0f0; }
-@media print { body { margin: 0.5in; } }
-"""
 ROW_LIMIT = 500
 
 

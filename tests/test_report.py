@@ -100,3 +100,14 @@ def test_a_name_from_a_vendor_is_escaped_in_the_report(program):
     page = (program.run(AS_OF.isoformat()).out / "report.html").read_text()
     assert f"<td>{ESCAPED}</td>" in page  # the unmatched actor's name
     assert "<script" not in page and "alert(1)</script>" not in page
+
+
+def test_a_source_name_and_a_statement_id_from_a_vendor_are_escaped_in_the_rejections(program):
+    bad = statement("bad", "bob.peer@va.example.gov", COMPLETED, COURSE, "2026-10-10T15:00:00Z")
+    bad["id"] = PAYLOAD  # not a UUID: rejected, and shown as the example
+    program.add(PAYLOAD.replace("/", "_") + ".ndjson", [bad])  # the file's name is the source's
+    page = (program.run(AS_OF.isoformat()).out / "rejections.html").read_text()
+    source = ESCAPED.replace("/", "_")
+    assert f"<h2 id='{source}'>{source}: 1 rejection(s)</h2>" in page
+    assert f"<td>{ESCAPED}</td>" in page
+    assert "<script" not in page and "alert(1)</script>" not in page
