@@ -20,10 +20,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import jsonschema
 import yaml
 
+from pipelines import resources
 from pipelines.errors import CeledgerError
 from pipelines.periods import PeriodScheme
 
-SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMAS = resources.SCHEMAS
 COMPETENCY = re.compile(r"C(0[1-9]|1[0-2])")
 IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
 SHA1 = re.compile(r"[0-9A-Fa-f]{40}")

@@ -31,12 +31,12 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import resources
 from pipelines.config import one_line
 from pipelines.errors import CeledgerError
 
-ROOT = Path(__file__).resolve().parent.parent
-SUITES = ROOT / "expectations"
-AUDITS = ROOT / "warehouse" / "audit"
+SUITES = resources.EXPECTATIONS
+AUDITS = resources.AUDIT_SQL
 _loading: threading.Thread | None = None
 SLICE_ROWS = 250_000  # raw statements GX validates at a time (see Gate.audit_in_background)
 

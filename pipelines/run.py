@@ -120,7 +120,7 @@ def in_transaction(
             con = warehouse.connect(result.warehouse)
             try:
                 con.execute("begin transaction")
-                con.execute((warehouse.ROOT / "schemas" / "warehouse.sql").read_text())
+                con.execute(warehouse.DDL.read_text())
                 gate = quality.Gate(result.out / "data_docs")
                 stage(con, config, files, modes, result, gate)
                 gate.verdict()

@@ -27,10 +27,11 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from pipelines import resources
 from pipelines.errors import CeledgerError
 from pipelines.site_writer import BackgroundRows, ForkedDrawer, PageWriter
 
-SQL = Path(__file__).resolve().parent.parent / "warehouse" / "site"
+SQL = resources.SITE_SQL
 PARALLEL_ROWS = 5_000  # compliance rows from which a second process draws pages too
 
 # (status, label, fill colour, text colour on the fill); the order of the stacks and legends.

@@ -16,11 +16,12 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from pipelines import resources
 from pipelines.config import Config, one_line
 from pipelines.errors import CeledgerError, RunBlocked
 
-ROOT = Path(__file__).resolve().parent.parent
-MODELS = ROOT / "warehouse"
+DDL = resources.WAREHOUSE_DDL
+MODELS = resources.WAREHOUSE
 LAYERS = ("staging", "intermediate", "marts")
 
 
@@ -33,7 +34,7 @@ MEMORY_LIMIT = os.environ.get("CELEDGER_DUCKDB_MEMORY", "1GB")
 # (years 1..9999) can represent. Statements outside are quarantined, as-of dates refused.
 FIRST_USABLE_DAY = date(1001, 1, 1)
 LAST_USABLE_DAY = date(9998, 12, 31)
-RAW_SUITE = ROOT / "expectations" / "raw_statements.json"
+RAW_SUITE = resources.EXPECTATIONS / "raw_statements.json"
 
 
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
@@ -44,7 +45,7 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
         raise unusable_warehouse(path, err) from None
     con.execute("set TimeZone = 'UTC'")
     con.execute("set memory_limit = ?", [MEMORY_LIMIT])
-    con.execute((ROOT / "schemas" / "warehouse.sql").read_text())
+    con.execute(DDL.read_text())
     con.execute(shared_macros())
     con.execute((MODELS / "macros.sql").read_text())
     return con

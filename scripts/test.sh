@@ -8,4 +8,5 @@ bash scripts/setup-browser.sh           # Chromium and tesseract, for the report
 bash scripts/setup-postgres.sh          # PostgreSQL, for the scheduler test
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+bash scripts/check-wheel.sh
 .venv/bin/python -m pytest "$@"
