@@ -16,7 +16,6 @@ import csv
 import dataclasses
 import email.policy
 import hashlib
-import html
 import io
 import json
 import os
@@ -36,12 +35,12 @@ import duckdb
 import jsonschema
 import yaml
 
-from pipelines import resources
 from pipelines.config import SCHEMAS, one_line, read_policy
 from pipelines.connections import airflow_connection
 from pipelines.errors import CeledgerError
+from pipelines.pages import render
 
-SQL = resources.DIGEST_SQL
+SQL = Path(__file__).resolve().parent.parent / "warehouse" / "digest"
 DEFAULT_SUBJECT = "CE compliance digest for {supervisor_name}, as of {as_of}"
 SUBJECT_FIELDS = "supervisor_name, supervisor_id, as_of, period, at_risk, pending"
 TIMEOUT_SECONDS = 30
@@ -371,7 +370,6 @@ class Section:
 
 
 RIGHT = {"Approved h", "Required h", "Needed h", "Hours", "Days left"}  # numbers, aligned right
-NUMERIC = " class='n'"
 
 
 def sections(d: Digest) -> list[Section]:
@@ -508,49 +506,11 @@ def text_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[st
     return [line(headers), "  " + "  ".join("-" * w for w in widths)] + [line(r) for r in rows]
 
 
-STYLE = """
-body { font-family: system-ui, -apple-system, Segoe UI, Arial, sans-serif; color: #1b1b1b; margin: 1.5rem; }
-table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; font-size: 0.9rem; }
-th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: left; }
-th { background: #f0f0f0; }
-td.n { text-align: right; }
-h2.attention { color: #a4000f; }
-pre { background: #f6f6f6; padding: 0.5rem; overflow-x: auto; }
-p.note { color: #444; }
-"""
-
-
 def render_html(d: Digest) -> str:
-    e = html.escape
-    head = heading(d)
-    parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>{e(d.subject)}</title><style>{STYLE}</style></head><body>",
-        f"<h1>{e(head[0])}</h1>",
-        *(f"<p>{e(line)}</p>" for line in head[1:]),
-    ]
-    for i, s in enumerate(sections(d)):
-        css = " class='attention'" if i == 0 and s.rows else ""
-        parts.append(f"<h2{css}>{e(s.title)}</h2>")
-        if not s.rows:
-            parts.append(f"<p>{e(s.empty)}</p>")
-            continue
-        if s.note:
-            parts.append(f"<p class='note'>{e(s.note)}</p>")
-        parts.append(html_table(s.headers, s.rows))
-        if s.block:
-            parts.append(f"<p>{e(s.block_note)}</p><pre>" + e("\n".join(s.block)) + "</pre>")
-    parts += [f"<p class='note'>{e(FOOTER)}</p>", "</body></html>"]
-    return "\n".join(parts) + "\n"
-
-
-def html_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    e = html.escape
-    out = ["<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in headers) + "</tr>"]
-    for row in rows:
-        cells = (f"<td{NUMERIC if h in RIGHT else ''}>{e(c)}</td>" for c, h in zip(row, headers, strict=True))
-        out.append("<tr>" + "".join(cells) + "</tr>")
-    return "\n".join(out) + "</table>"
+    """The same sections as the text, as one self-contained page (templates/digest.html)."""
+    return render(
+        "digest.html", subject=d.subject, heading=heading(d), sections=sections(d), right=RIGHT, footer=FOOTER
+    )
 
 
 # --- archiving and sending --------------------------------------------------------------

@@ -315,6 +315,35 @@ def test_html_is_escaped_and_self_contained(program_digests):
         assert external not in page
 
 
+PAYLOAD = "<script>alert(1)</script>\"'&"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#x27;&amp;"
+
+
+def test_names_facilities_and_titles_with_markup_and_quotes_are_escaped_in_the_html(tmp_path):
+    built = Program(tmp_path)
+    roster = [
+        ("S1", "Sam " + PAYLOAD, "sam@va.example.gov", "supervisor", "Boston VAMC", "VISN 1", "", "2018-01-01", ""),
+        ("W1", "Ann " + PAYLOAD, "ann.peer@va.example.gov", "peer_specialist", PAYLOAD, "VISN 1", "S1", "2020-01-01",
+         ""),
+    ]  # fmt: skip
+    catalog = [(row[0], PAYLOAD, *row[2:]) if row[0] == OUTSIDE else row for row in CATALOG]  # the outside course
+    built.write_config(roster=roster, catalog=catalog)
+    outside = statement("ann", "ann.peer@va.example.gov", COMPLETED, OUTSIDE, "2026-10-10T15:00:00Z")
+    built.add("statements.ndjson", [outside])
+    built.run(as_of=AS_OF.isoformat())
+    con = duckdb.connect(str(built.root / "warehouse.duckdb"), read_only=True)
+    try:
+        (digest,) = build_digests(con, AS_OF, timezone="America/New_York")
+    finally:
+        con.close()
+    page = digest.html
+    assert f"<title>CE compliance digest for Sam {ESCAPED}, as of 2026-11-20</title>" in page
+    assert f"<h1>CE compliance digest for Sam {ESCAPED} (S1)</h1>" in page
+    assert f"<td>Ann {ESCAPED}</td><td>W1</td><td>{ESCAPED}</td>" in page  # name, id, facility
+    assert f"<td>{ESCAPED}</td><td class='n'>3.00</td>" in page  # the pending activity's title
+    assert "<script" not in page and "alert(1)</script>" not in page
+
+
 # --- delivery, archives and failures -----------------------------------------------------
 
 
