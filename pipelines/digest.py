@@ -35,12 +35,13 @@ import duckdb
 import jsonschema
 import yaml
 
+from pipelines import resources
 from pipelines.config import SCHEMAS, one_line, read_policy
 from pipelines.connections import airflow_connection
 from pipelines.errors import CeledgerError
 from pipelines.pages import render
 
-SQL = Path(__file__).resolve().parent.parent / "warehouse" / "digest"
+SQL = resources.DIGEST_SQL
 DEFAULT_SUBJECT = "CE compliance digest for {supervisor_name}, as of {as_of}"
 SUBJECT_FIELDS = "supervisor_name, supervisor_id, as_of, period, at_risk, pending"
 TIMEOUT_SECONDS = 30
