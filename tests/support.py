@@ -12,7 +12,10 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.run import run
+from pipelines.run import build, run
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample"  # the bundled sample program (sample/README.md)
 
 ATTENDED = "http://adlnet.gov/expapi/verbs/attended"
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
@@ -165,6 +168,12 @@ class Program:
             (only,) = statements
             path.write_text(json.dumps(only, indent=2))
         return path
+
+    def build(self, as_of: str = "2026-11-20", paths: list[Path] | None = None, **kwargs) -> Result:
+        """The warehouse stages only (no quality gate, nothing published): what a rule decides."""
+        warehouse = self.root / "warehouse.duckdb"
+        result = build(self.config, paths or [self.statements_dir], date.fromisoformat(as_of), warehouse, **kwargs)
+        return Result(result, self.out, warehouse)
 
     def run(self, as_of: str = "2026-11-20", paths: list[Path] | None = None, **kwargs) -> Result:
         warehouse = self.root / "warehouse.duckdb"

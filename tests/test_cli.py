@@ -12,6 +12,8 @@ import pytest
 
 from tests.support import COMPLETED, MODULE, statement
 
+pytestmark = pytest.mark.system  # the command line as a separate process
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.system  # Airflow
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample"
 VENV_BIN = Path(sys.executable).parent

@@ -23,7 +23,6 @@ from aiosmtpd.smtp import AuthResult
 
 from pipelines.digest import DigestSendError, SmtpServer, build_digests, load_settings, run_digest, smtp_server
 from pipelines.errors import CeledgerError
-from pipelines.run import run
 from tests.support import (
     CATALOG,
     COMMENTED,
@@ -99,13 +98,6 @@ def authenticator(inbox: Inbox, password: bytes):
 
 
 # --- the sample program, and a small program where the test decides who is behind -------
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("sample")
-    run(SAMPLE / "config", [SAMPLE / "statements"], AS_OF, root / "out", root / "warehouse.duckdb")
-    return root / "warehouse.duckdb"
 
 
 def config_with(tmp_path: Path, source: Path, digest_yaml: str | None) -> Path:
@@ -203,9 +195,9 @@ def program_digests(program) -> dict:
 # --- who hears about whom ----------------------------------------------------------------
 
 
-def test_every_sample_supervisor_gets_one_message_about_their_direct_reports_only(sample, smtp, tmp_path):
+def test_every_sample_supervisor_gets_one_message_about_their_direct_reports_only(sample_warehouse, smtp, tmp_path):
     config = config_with(tmp_path, SAMPLE / "config", to_server(smtp))
-    result = run_digest(config, sample, AS_OF, tmp_path / "out")
+    result = run_digest(config, sample_warehouse, AS_OF, tmp_path / "out")
     reports, roster = roster_reports(config)
 
     received = smtp.by_supervisor()
@@ -240,8 +232,8 @@ def test_direct_reports_only_not_their_reports_reports(program_digests):
 # --- what the sections say ---------------------------------------------------------------
 
 
-def test_at_risk_section_lists_whom_the_warehouse_says_is_at_risk_most_hours_needed_first(sample, tmp_path):
-    con = duckdb.connect(str(sample), read_only=True)
+def test_at_risk_section_lists_whom_the_warehouse_says_is_at_risk_most_hours_needed_first(sample_warehouse, tmp_path):
+    con = duckdb.connect(str(sample_warehouse), read_only=True)
     try:
         digests = build_digests(con, AS_OF, timezone="America/New_York")
         expected = con.execute(
@@ -266,8 +258,8 @@ def test_at_risk_section_lists_whom_the_warehouse_says_is_at_risk_most_hours_nee
     assert all(m.days_left == 314 for m in s02.staff)  # 2027-09-30 - 2026-11-20
 
 
-def test_sample_pending_credit_goes_to_the_workers_own_supervisor(sample):
-    con = duckdb.connect(str(sample), read_only=True)
+def test_sample_pending_credit_goes_to_the_workers_own_supervisor(sample_warehouse):
+    con = duckdb.connect(str(sample_warehouse), read_only=True)
     try:
         digests = {d.supervisor_id: d for d in build_digests(con, AS_OF, timezone="America/New_York")}
     finally:
@@ -390,11 +382,11 @@ def test_a_supervisor_without_email_is_reported_not_dropped(program, smtp, tmp_p
     assert len(smtp.messages) == 1  # the preview sent nothing
 
 
-def test_an_unreachable_server_fails_each_message_on_one_line_and_tries_them_all(sample, tmp_path):
+def test_an_unreachable_server_fails_each_message_on_one_line_and_tries_them_all(sample_warehouse, tmp_path):
     closed = free_port()  # nothing listens there
     config = config_with(tmp_path, SAMPLE / "config", f"smtp_port: {closed}\nsender: {SENDER}\n")
     with pytest.raises(DigestSendError) as raised:
-        run_digest(config, sample, AS_OF, tmp_path / "out")
+        run_digest(config, sample_warehouse, AS_OF, tmp_path / "out")
     failures = raised.value.failures
     assert [line.split()[0] for line in failures] == ["S01", "S02", "S03", "S04", "S05", "S06"]
     for line in failures:
@@ -402,11 +394,11 @@ def test_an_unreachable_server_fails_each_message_on_one_line_and_tries_them_all
     assert len(list((tmp_path / "out" / "digests" / "2026-11-20").glob("*.eml"))) == 6
 
 
-def test_a_refused_recipient_does_not_stop_the_digests_after_it(sample, smtp, tmp_path):
+def test_a_refused_recipient_does_not_stop_the_digests_after_it(sample_warehouse, smtp, tmp_path):
     smtp.refuse = {"linda.thornton@va.example.gov"}  # S03, third of six
     config = config_with(tmp_path, SAMPLE / "config", to_server(smtp))
     with pytest.raises(DigestSendError) as raised:
-        run_digest(config, sample, AS_OF, tmp_path / "out")
+        run_digest(config, sample_warehouse, AS_OF, tmp_path / "out")
     (failure,) = raised.value.failures
     assert failure.startswith("S03 (Linda Thornton): not sent to linda.thornton@va.example.gov: recipient refused: 550")
     assert sorted(smtp.by_supervisor()) == ["S01", "S02", "S04", "S05", "S06"]
@@ -505,13 +497,13 @@ def test_bad_digest_yaml_is_one_line(tmp_path, text, expected):
     assert expected in message
 
 
-def test_settings_default_without_digest_yaml_but_sending_needs_a_sender(sample, tmp_path):
+def test_settings_default_without_digest_yaml_but_sending_needs_a_sender(sample_warehouse, tmp_path):
     settings = load_settings(tmp_path)
     defaults = (settings.smtp_host, settings.smtp_port, settings.starttls, settings.sender, settings.subject)
     assert defaults == ("127.0.0.1", 25, False, None, "CE compliance digest for {supervisor_name}, as of {as_of}")
     config = config_with(tmp_path, SAMPLE / "config", None)
     with pytest.raises(CeledgerError, match=r"digest\.yaml: sender is required to send digests$"):
-        run_digest(config, sample, AS_OF, tmp_path / "out")
+        run_digest(config, sample_warehouse, AS_OF, tmp_path / "out")
     assert not (tmp_path / "out").exists()  # refused before anything was written
 
 
@@ -525,10 +517,12 @@ def test_settings_default_without_digest_yaml_but_sending_needs_a_sender(sample,
         ),
     ],
 )
-def test_missing_smtp_credentials_are_one_line_before_anything_is_written(sample, tmp_path, settings, expected):
+def test_missing_smtp_credentials_are_one_line_before_anything_is_written(
+    sample_warehouse, tmp_path, settings, expected
+):
     config = config_with(tmp_path, SAMPLE / "config", f"sender: {SENDER}\n{settings}")
     with pytest.raises(CeledgerError) as raised:
-        run_digest(config, sample, AS_OF, tmp_path / "out")
+        run_digest(config, sample_warehouse, AS_OF, tmp_path / "out")
     assert expected in str(raised.value) and "\n" not in str(raised.value)
     assert not (tmp_path / "out").exists()
 
@@ -549,10 +543,10 @@ def test_without_airflow_a_connection_comes_from_its_variable_as_a_uri_or_json(t
         smtp_server(settings)
 
 
-def test_a_warehouse_computed_for_another_day_is_refused(sample, tmp_path):
+def test_a_warehouse_computed_for_another_day_is_refused(sample_warehouse, tmp_path):
     config = config_with(tmp_path, SAMPLE / "config", None)
     with pytest.raises(CeledgerError, match=r"compliance is as of 2026-11-20, not 2026-11-27"):
-        run_digest(config, sample, date(2026, 11, 27), tmp_path / "out", send=False)
+        run_digest(config, sample_warehouse, date(2026, 11, 27), tmp_path / "out", send=False)
     with pytest.raises(CeledgerError, match="no warehouse here"):
         run_digest(config, tmp_path / "missing.duckdb", AS_OF, tmp_path / "out", send=False)
 

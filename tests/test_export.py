@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from pipelines.export import OUTPUTS
 from tests.support import COMPLETED, COURSE, ROSTER, statement, void
@@ -46,6 +47,7 @@ def cli_run(program, out: Path) -> subprocess.CompletedProcess:
 # --- --out is a folder, never SQL --------------------------------------------------------
 
 
+@pytest.mark.system
 def test_an_out_folder_with_an_apostrophe_is_published_whole(program):
     program.add("s.ndjson", [statement("ann", "Ann.Peer@va.example.gov", COMPLETED, COURSE, "2026-10-10T15:00:00Z")])
     out = program.root / "Sam's exports"
@@ -56,6 +58,7 @@ def test_an_out_folder_with_an_apostrophe_is_published_whole(program):
     assert (out / "report.html").is_file() and not (out / ".celedger-export").exists()
 
 
+@pytest.mark.system
 def test_an_out_folder_crafted_as_sql_runs_none_of_it(program, tmp_path):
     program.add("s.ndjson", [statement("ann", "Ann.Peer@va.example.gov", COMPLETED, COURSE, "2026-10-10T15:00:00Z")])
     planted = tmp_path / "planted.csv"

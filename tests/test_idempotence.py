@@ -5,8 +5,12 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from pipelines.run import run
 from tests.support import ATTENDED, COMPLETED, MODULE, WEBINAR, statement, void
+
+pytestmark = pytest.mark.system  # whole runs, repeated
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample"

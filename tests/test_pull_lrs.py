@@ -18,6 +18,8 @@ from pipelines.sources import load_sources
 from tests.lrs_server import RalphLRS
 from tests.support import COMPLETED, MODULE, sid
 
+pytestmark = pytest.mark.system  # Ralph, a real LRS
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -34,6 +34,7 @@ def corrupt(tmp_path: Path, sql: str) -> None:
     con.close()
 
 
+@pytest.mark.system
 def test_every_suite_validates_the_sample_and_data_docs_are_built(tmp_path):
     result = run_sample(tmp_path)
     assert result.timings["quality gate"] > 0
@@ -90,6 +91,7 @@ def test_a_broken_table_blocks_publishing_and_the_last_good_tables_stay(tmp_path
     assert published(tmp_path / "out") == before
 
 
+@pytest.mark.system
 def test_the_cli_says_which_expectation_failed_and_exits_3(tmp_path):
     run_sample(tmp_path)
     corrupt(

@@ -9,11 +9,14 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from pipelines.export import export_tables
 from pipelines.rejections import write_rejections
 from pipelines.report import write_report
 from tests.support import CATALOG, COMPLETED, COURSE, MODULE, OUTSIDE, ROSTER, statement
+
+pytestmark = pytest.mark.system  # whole runs, repeated
 
 AS_OF = date(2026, 11, 20)
 

@@ -39,7 +39,7 @@ def test_rule_01_a_group_earns_nothing_even_when_its_identifier_is_a_workers(pro
         "member": [{"objectType": "Agent", "mbox": f"mailto:{BOB}"}],
     }
     program.add("s.ndjson", [statement("group", group, COMPLETED, MODULE, "2026-01-05T15:00:00Z")])
-    result = program.run()
+    result = program.build()
     assert result.rows("select count(*) from ledger_book") == [(0,)]
     assert result.approved("W1", "FY2026") == D("0.00")
     assert result.rows("select actor_type, actor_value, statements from unmatched_actors") == [
@@ -54,9 +54,9 @@ def test_rule_02_an_earlier_stored_copy_arriving_in_a_later_run_takes_over(progr
     later = statement("a", ANN, ATTENDED, WEBINAR, "2026-01-05T15:00:00Z", "PT90M", stored="2026-01-06T16:00:00Z")
     first = statement("a", ANN, ATTENDED, WEBINAR, "2026-01-05T15:00:00Z", "PT45M", stored="2026-01-05T16:00:00Z")
     program.add("a.ndjson", [later])
-    assert program.run().approved("W1", "FY2026") == D("1.50")
+    assert program.build().approved("W1", "FY2026") == D("1.50")
     program.add("b.ndjson", [first])
-    result = program.run()
+    result = program.build()
     assert result.approved("W1", "FY2026") == D("0.75")  # only the first stored copy stands
     assert result.rows("select statement_id::varchar, conflicting_stored::varchar from conflicts") == [
         (sid("a"), "2026-01-06 16:00:00+00")
@@ -68,7 +68,7 @@ def test_rule_02_a_copy_differing_only_in_version_is_not_a_conflict(program):
     again = dict(first, version="2.0.0", stored="2026-02-01T00:00:00Z")
     program.add("a.ndjson", [first])
     program.add("b.ndjson", [again])
-    result = program.run()
+    result = program.build()
     assert result.approved("W1", "FY2026") == D("3.00")
     assert result.rows("select count(*) from conflicts") == [(0,)]
 
@@ -81,7 +81,7 @@ def test_rule_04_the_timestamp_not_stored_decides_the_period(program):
     program.add(
         "s.ndjson", [statement("a", ANN, COMPLETED, MODULE, "2026-09-30T15:00:00Z", stored="2026-10-02T15:00:00Z")]
     )
-    assert program.run().rows("select period from ledger_book") == [("FY2026",)]
+    assert program.build().rows("select period from ledger_book") == [("FY2026",)]
 
 
 def test_rule_04_local_midnight_opens_the_new_period(program):
@@ -92,7 +92,7 @@ def test_rule_04_local_midnight_opens_the_new_period(program):
             statement("just-before", BOB, COMPLETED, MODULE, "2026-09-30T23:59:59.999-04:00"),
         ],
     )
-    assert program.run().rows("select worker_id, period from ledger_book order by worker_id") == [
+    assert program.build().rows("select worker_id, period from ledger_book order by worker_id") == [
         ("W1", "FY2027"),
         ("W2", "FY2026"),
     ]
@@ -109,7 +109,7 @@ def test_rule_05_only_attended_statements_place_the_webinar_credit(program):
             statement("watched", ANN, ATTENDED, WEBINAR, "2026-10-02T15:00:00Z", "PT90M"),  # FY2027
         ],
     )
-    assert program.run().ledger("W1") == [("credit", WEBINAR, "FY2027", D("1.50"), "approved", sid("watched"))]
+    assert program.build().ledger("W1") == [("credit", WEBINAR, "FY2027", D("1.50"), "approved", sid("watched"))]
 
 
 # Rule 7: forum homework ---------------------------------------------------------
@@ -126,7 +126,7 @@ def test_rule_07_grouping_alone_names_the_assignment(program):
             statement("bob", BOB, COMMENTED, post + "2", "2026-01-06T15:00:00Z", context=as_object),
         ],
     )
-    result = program.run()
+    result = program.build()
     assert result.ledger("W1") == [("credit", HOMEWORK, "FY2026", D("1.00"), "approved", sid("ann"))]
     assert result.ledger("W2") == [("credit", HOMEWORK, "FY2026", D("1.00"), "approved", sid("bob"))]
 
@@ -140,7 +140,7 @@ def test_rule_07_responded_earns_homework_credit(program):
             statement("bob", BOB, RESPONDED, ACT + "forum/posts/7", "2026-01-06T15:00:00Z", context=parent),
         ],
     )
-    result = program.run()
+    result = program.build()
     assert (result.approved("W1", "FY2026"), result.approved("W2", "FY2026")) == (D("1.00"), D("1.00"))
 
 
@@ -157,7 +157,7 @@ def test_rule_08_an_uncatalogued_page_of_a_catalogued_course_earns_nothing(progr
             statement("quiz", BOB, PASSED, MODULE + "/quiz", "2026-01-05T15:00:00Z", context=parent),
         ],
     )
-    result = program.run()
+    result = program.build()
     assert result.rows("select count(*) from ledger_book") == [(0,)]
     assert (result.approved("W1", "FY2026"), result.approved("W2", "FY2026")) == (D("0.00"), D("0.00"))
 
@@ -169,7 +169,7 @@ def test_rule_09_a_worker_without_a_supervisor_cannot_be_approved_by_anyone(prog
     # S1 has no supervisor on the roster, so S2's decision is someone else's: ignored and reported
     program.write_config(approvals=[("S1", OUTSIDE, "approved", "S2", "2026-02-01")])
     program.add("s.ndjson", [statement("a", "sam.super@va.example.gov", COMPLETED, OUTSIDE, "2026-01-05T15:00:00Z")])
-    result = program.run()
+    result = program.build()
     row = result.worker("S1", "FY2026")
     assert (row["approved_hours"], row["pending_hours"]) == (D("0.00"), D("3.00"))
     assert result.rows("select worker_id, supervisor_id, own_supervisor_id from ignored_approvals") == [
@@ -180,7 +180,7 @@ def test_rule_09_a_worker_without_a_supervisor_cannot_be_approved_by_anyone(prog
 def test_rule_09_catalog_approved_credit_stays_approved_whatever_approvals_csv_says(program):
     program.write_config(approvals=[("W1", MODULE, "rejected", "S1", "2026-02-01")])
     program.add("s.ndjson", [statement("a", ANN, COMPLETED, MODULE, "2026-01-05T15:00:00Z")])
-    result = program.run()
+    result = program.build()
     assert result.rows("select approval_state from ledger_book") == [("approved",)]
     assert result.approved("W1", "FY2026") == D("3.00")
 
@@ -190,9 +190,9 @@ def test_rule_09_catalog_approved_credit_stays_approved_whatever_approvals_csv_s
 
 def test_rule_10_coverage_leaves_out_voided_credit(program):
     program.add("a.ndjson", [statement("done", ANN, COMPLETED, MODULE, "2026-01-05T15:00:00Z")])
-    assert program.run().worker("W1", "FY2026")["competencies_covered"] == "C01"
+    assert program.build().worker("W1", "FY2026")["competencies_covered"] == "C01"
     program.add("b.ndjson", [void("undo", ANN, "done", "2026-03-01T15:00:00Z")])
-    assert program.run().worker("W1", "FY2026")["competencies_covered"] == ""
+    assert program.build().worker("W1", "FY2026")["competencies_covered"] == ""
 
 
 def test_rule_10_coverage_counts_only_credit_earned_by_the_as_of_day(program):
@@ -203,7 +203,7 @@ def test_rule_10_coverage_counts_only_credit_earned_by_the_as_of_day(program):
             statement("module", ANN, COMPLETED, MODULE, "2026-04-01T15:00:00Z"),  # C01, after the as-of day
         ],
     )
-    row = program.run(as_of="2026-03-31").worker("W1", "FY2026")
+    row = program.build(as_of="2026-03-31").worker("W1", "FY2026")
     assert (row["approved_hours"], row["competencies_covered"]) == (D("12.00"), "C07")
 
 
@@ -220,7 +220,7 @@ def test_rule_11_an_end_date_on_the_first_or_last_day_of_the_period_is_separated
         ]
     )
     program.add("s.ndjson", [statement("a", "sam.super@va.example.gov", COMPLETED, MODULE, "2025-11-01T15:00:00Z")])
-    result = program.run()
+    result = program.build()
     assert result.worker("W1", "FY2026")["status"] == "separated"
     assert result.worker("W2", "FY2026")["status"] == "separated"
     assert result.rows("select workers, separated from compliance_national where period = 'FY2026'") == [(4, 2)]
@@ -237,7 +237,7 @@ def test_rule_12_the_as_of_day_ends_at_local_midnight(program):
             statement("next-day", BOB, COMPLETED, MODULE, "2026-01-01T00:00:00-05:00"),
         ],
     )
-    result = program.run(as_of="2025-12-31")
+    result = program.build(as_of="2025-12-31")
     assert (result.approved("W1", "FY2026"), result.approved("W2", "FY2026")) == (D("3.00"), D("0.00"))
 
 
@@ -245,8 +245,8 @@ def test_rule_12_elapsed_time_counts_the_as_of_day_itself(program):
     # Bob has 3 h. Pace is 15 * days / 365 - 1, with days counted from Oct 1 through D inclusive.
     # Jan 5 is day 97: pace 2.99 h, on track. Jan 6 is day 98: pace 3.03 h, at risk.
     program.add("s.ndjson", [statement("a", BOB, COMPLETED, MODULE, "2025-10-15T15:00:00Z")])
-    assert program.run(as_of="2026-01-05").worker("W2", "FY2026")["status"] == "on_track"
-    assert program.run(as_of="2026-01-06").worker("W2", "FY2026")["status"] == "at_risk"
+    assert program.build(as_of="2026-01-05").worker("W2", "FY2026")["status"] == "on_track"
+    assert program.build(as_of="2026-01-06").worker("W2", "FY2026")["status"] == "at_risk"
 
 
 def test_rule_12_a_period_is_closed_only_after_its_last_day(program):
@@ -259,10 +259,10 @@ def test_rule_12_a_period_is_closed_only_after_its_last_day(program):
             statement("module", BOB, COMPLETED, MODULE, "2025-10-15T15:00:00Z"),  # 3 h
         ],
     )
-    last_day = program.run(as_of="2026-09-30")  # elapsed fraction 1: pace 15 - 1 = 14 h
+    last_day = program.build(as_of="2026-09-30")  # elapsed fraction 1: pace 15 - 1 = 14 h
     assert last_day.worker("W1", "FY2026")["status"] == "on_track"  # 14.5 h
     assert last_day.worker("W2", "FY2026")["status"] == "at_risk"
-    closed = program.run(as_of="2026-10-01")
+    closed = program.build(as_of="2026-10-01")
     assert closed.worker("W1", "FY2026")["status"] == "non_compliant"
     assert closed.worker("W2", "FY2026")["status"] == "non_compliant"
 
@@ -273,5 +273,5 @@ def test_rule_12_pace_runs_from_the_hire_date_for_new_hires(program):
     program.add("s.ndjson", [statement("hw", ANN, COMMENTED, HOMEWORK, "2026-04-01T15:00:00Z")])  # 1 h
     # Apr 14 is day 31 of W1's 200 days in FY2026: pace 7.5 * 31/200 - 1 = 0.16 h
     # (measured from Oct 1 it would be 7.5 * 196/365 - 1 = 3.03 h, at risk)
-    row = program.run(as_of="2026-04-14").worker("W1", "FY2026")
+    row = program.build(as_of="2026-04-14").worker("W1", "FY2026")
     assert (row["required_hours"], row["approved_hours"], row["status"]) == (D("7.50"), D("1.00"), "on_track")

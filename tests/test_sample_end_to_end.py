@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.system  # the command line on the whole sample
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample"
 

@@ -3,7 +3,11 @@
 import filecmp
 from pathlib import Path
 
+import pytest
+
 from pipelines.sample_program import write_sample
+
+pytestmark = pytest.mark.system  # the sample generator, whole
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample"
 

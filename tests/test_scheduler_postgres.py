@@ -17,6 +17,8 @@ import pytest
 from tests.postgres_server import PostgresServer, free_port
 from tests.test_dags import VENV_BIN, airflow_env, make_deployment
 
+pytestmark = pytest.mark.system  # Airflow on PostgreSQL
+
 CHAIN = ("celedger_pull_sample-drop", "celedger_load", "celedger_ledger", "celedger_publish")
 
 

@@ -71,11 +71,10 @@ ACCENT, ON_TRACK, AT_RISK = (0x1D, 0x3F, 0x6E), (0x1F, 0x6F, 0xB2), (0xF0, 0xB4,
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    """The sample program run once, and its site written with the policy's time zone."""
+def sample(tmp_path_factory, sample_warehouse):
+    """The session's sample warehouse, and its site written with the policy's time zone."""
     root = tmp_path_factory.mktemp("site-sample")
-    warehouse = root / "warehouse.duckdb"
-    run(SAMPLE / "config", [SAMPLE / "statements"], AS_OF, root / "out", warehouse)
+    warehouse = sample_warehouse
     timezone = load_config(SAMPLE / "config").policy.timezone
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
@@ -349,6 +348,7 @@ def test_writing_the_site_twice_gives_byte_identical_files(sample, tmp_path):
     assert not [p.name for p in (tmp_path / "a").iterdir() if p.name != "site"]  # no scratch folders left
 
 
+@pytest.mark.system
 def test_a_rerun_redraws_only_the_pages_it_changed_and_matches_a_site_drawn_afresh(program, tmp_path):
     ann, bob = "ann.peer@va.example.gov", "bob.peer@va.example.gov"
     program.add("1.ndjson", [statement("a", ann, COMPLETED, MODULE, "2026-01-05T15:00:00Z")])
@@ -376,6 +376,7 @@ def test_a_rerun_redraws_only_the_pages_it_changed_and_matches_a_site_drawn_afre
     assert tree_digest(site) == afresh(date(2026, 11, 27))
 
 
+@pytest.mark.system
 def test_a_second_process_draws_the_same_pages_and_its_failure_leaves_the_old_site(sample, tmp_path, monkeypatch):
     con = duckdb.connect(str(sample["warehouse"]), read_only=True)
     try:
@@ -459,6 +460,7 @@ def test_page_names_links_order_and_bins():
 # ---------------------------------------------------------------------------- the site in a browser
 
 
+@pytest.mark.system
 @needs_chromium
 def test_chromium_renders_the_national_figures_for_both_periods(sample, tmp_path):
     dom = dump_dom(sample["site"] / "index.html")
@@ -470,6 +472,7 @@ def test_chromium_renders_the_national_figures_for_both_periods(sample, tmp_path
         assert (dom.rows[period]["compliant"], dom.rows[period]["percent_compliant"]) == (str(compliant), f"{percent}%")
 
 
+@pytest.mark.system
 @needs_chromium
 def test_chromium_renders_a_facility_page_with_its_workers(sample):
     dom = dump_dom(sample["site"] / "facility" / "providence-vamc.html")
@@ -487,6 +490,7 @@ def test_chromium_renders_a_facility_page_with_its_workers(sample):
     assert dom.rows["FY2026/W012"]["status"] == "Separated"
 
 
+@pytest.mark.system
 @needs_chromium
 def test_the_screenshot_of_the_national_page_is_drawn(sample, tmp_path):
     png = screenshot(sample["site"] / "index.html", tmp_path / "national.png", 1200, 1000)
@@ -499,6 +503,7 @@ def test_the_screenshot_of_the_national_page_is_drawn(sample, tmp_path):
     assert pixels_of(image, ON_TRACK) > 2000 and pixels_of(image, AT_RISK) > 2000  # the status-mix bars
 
 
+@pytest.mark.system
 @needs_chromium
 def test_ocr_reads_the_key_figures_off_the_screenshot(sample, tmp_path):
     png = screenshot(sample["site"] / "index.html", tmp_path / "national@2x.png", 1200, 800, scale=2)
