@@ -175,10 +175,10 @@ def program(tmp_path_factory) -> Program:
     built = Program(tmp_path_factory.mktemp("program"))
     built.write_config(roster=ROSTER, catalog=CATALOG, identities=IDENTITIES, approvals=APPROVALS)
     built.add("statements.ndjson", STATEMENTS)
-    built.run(as_of=AS_OF.isoformat())
+    built.build(as_of=AS_OF.isoformat())
     # a later batch voids Bob's outside course: its pending credit gets a reversal and stops standing
     built.add("later.ndjson", [void("bob-void", "bob.peer@va.example.gov", "bob-outside", "2026-10-21T15:00:00Z")])
-    built.last = built.run(as_of=AS_OF.isoformat())
+    built.last = built.build(as_of=AS_OF.isoformat())
     return built
 
 
@@ -322,7 +322,7 @@ def test_names_facilities_and_titles_with_markup_and_quotes_are_escaped_in_the_h
     built.write_config(roster=roster, catalog=catalog)
     outside = statement("ann", "ann.peer@va.example.gov", COMPLETED, OUTSIDE, "2026-10-10T15:00:00Z")
     built.add("statements.ndjson", [outside])
-    built.run(as_of=AS_OF.isoformat())
+    built.build(as_of=AS_OF.isoformat())
     con = duckdb.connect(str(built.root / "warehouse.duckdb"), read_only=True)
     try:
         (digest,) = build_digests(con, AS_OF, timezone="America/New_York")
@@ -578,7 +578,7 @@ def hostile(tmp_path_factory) -> Program:
     built.add(
         "statements.ndjson", [statement("ann", "ann.peer@va.example.gov", COMPLETED, COURSE, "2026-10-10T15:00:00Z")]
     )
-    built.run(as_of=AS_OF.isoformat())
+    built.build(as_of=AS_OF.isoformat())
     return built
 
 

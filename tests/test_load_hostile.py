@@ -50,11 +50,31 @@ def staging_accepts(tmp_path, macro: str, values: list[str]) -> list[bool]:
     return found
 
 
-def a_vendor_and_a_hostile_vendor(program, hostile: dict | str) -> None:
+def a_vendor_and_a_hostile_vendor(program, *hostile: dict | str) -> None:
     program.add("good/feed.ndjson", [statement("good", BOB, COMPLETED, COURSE, "2026-01-06T15:00:00Z")])
-    line = hostile if isinstance(hostile, str) else json.dumps(hostile, ensure_ascii=False)
+    lines = [line if isinstance(line, str) else json.dumps(line, ensure_ascii=False) for line in hostile]
     (program.statements_dir / "hostile").mkdir()
-    (program.statements_dir / "hostile" / "feed.ndjson").write_text(line + "\n", encoding="utf-8")
+    (program.statements_dir / "hostile" / "feed.ndjson").write_text("".join(f"{line}\n" for line in lines), "utf-8")
+
+
+def test_the_quality_gate_passes_with_every_kind_of_hostile_statement_quarantined(program):
+    """The tests below check each kind on the warehouse stages; this one runs them all
+    through the whole run, gate included: none of them stops the good vendor publishing."""
+    one_of_each = [
+        statement("nbsp", ANN, COMPLETED + "\u00a0", MODULE, "2026-01-05T15:00:00Z"),
+        statement("vtab", ANN, COMPLETED, MODULE + "\v", "2026-01-05T15:00:00Z"),
+        statement("year-1", ANN, COMPLETED, MODULE, "0001-01-05T15:00:00Z"),
+        statement("year-9999", ANN, COMPLETED, MODULE, "2026-01-05T15:00:00Z", stored="9999-01-05T15:00:00Z"),
+        statement("offset", ANN, COMPLETED, MODULE, "2026-01-05T15:00:00+25:00", stored="2026-01-05T15:00:00Z"),
+        with_key_twice(statement("twice", ANN, COMPLETED, MODULE, "2026-01-05T15:00:00Z"), "verb", "id", COURSE),
+        json.dumps(statement("nan", ANN, COMPLETED, MODULE, "2026-01-05T15:00:00Z", result={"score": {"raw": 0}}))
+        .replace('"raw": 0', '"raw": NaN'),
+    ]  # fmt: skip
+    a_vendor_and_a_hostile_vendor(program, *one_of_each)
+    result = program.run()
+    assert result.rows("select count(*) from quarantine where source = 'hostile'") == [(len(one_of_each),)]
+    assert result.approved("W2", "FY2026") == 12
+    assert (result.out / "compliance_worker.csv").exists()
 
 
 WHITE_SPACE_AND_CONTROLS = [
@@ -127,7 +147,7 @@ def test_every_unicode_white_space_or_control_character_makes_an_iri_unusable(tm
 def test_unicode_white_space_after_an_id_is_quarantined_and_the_other_vendor_publishes(program, where, text):
     verb, activity = (COMPLETED + text, MODULE) if where == "verb" else (COMPLETED, MODULE + text)
     a_vendor_and_a_hostile_vendor(program, statement("hostile", ANN, verb, activity, "2026-01-05T15:00:00Z"))
-    result = program.run()
+    result = program.build()
     reason = "verb id is not an IRI" if where == "verb" else "object id is not an IRI"
     assert result.rows("select source, reasons from quarantine") == [("hostile", reason)]
     assert result.approved("W2", "FY2026") == 12
@@ -148,7 +168,7 @@ def test_unicode_white_space_after_an_id_is_quarantined_and_the_other_vendor_pub
 )  # fmt: skip
 def test_timestamps_in_years_the_warehouse_cannot_hold_are_quarantined(program, timestamp, stored, reason):
     a_vendor_and_a_hostile_vendor(program, statement("hostile", ANN, COMPLETED, MODULE, timestamp, stored=stored))
-    result = program.run()
+    result = program.build()
     assert result.rows("select source, reasons from quarantine") == [("hostile", reason)]
     assert result.approved("W2", "FY2026") == 12
 
@@ -163,7 +183,7 @@ def test_timestamps_in_years_the_warehouse_cannot_hold_are_quarantined(program, 
 def test_the_first_and_last_usable_instants_are_booked_in_every_zone(program, kind, zone, when, period):
     program.write_config(policy=f"period:\n  kind: {kind}\ntimezone: {zone}\n")
     program.add("feed.ndjson", [statement("edge", ANN, COMPLETED, MODULE, when)])
-    result = program.run(as_of=when[:10])
+    result = program.build(as_of=when[:10])
     assert result.rows("select reasons from quarantine") == []
     assert [(e[1], e[2], e[3]) for e in result.ledger("W1")] == [(MODULE, period, 3)]
 
@@ -174,7 +194,7 @@ def test_a_zone_offset_xapi_forbids_is_quarantined_not_applied(program, offset):
         "hostile", ANN, COMPLETED, MODULE, "2026-01-05T15:00:00" + offset, stored="2026-01-05T15:00:00Z"
     )
     a_vendor_and_a_hostile_vendor(program, hostile)
-    result = program.run()
+    result = program.build()
     reason = "timestamp has a zone offset outside -14:00..+14:00 or of -00:00"
     assert result.rows("select source, reasons from quarantine") == [("hostile", reason)]
     assert result.approved("W1", "FY2026") == 0
@@ -204,7 +224,7 @@ def test_a_key_twice_in_one_object_is_quarantined(program, container, key, value
         statement("hostile", ANN, COMPLETED, MODULE, "2026-01-05T15:00:00Z"), container, key, value
     )
     a_vendor_and_a_hostile_vendor(program, hostile)
-    result = program.run()
+    result = program.build()
     assert result.rows("select source, reasons, raw from quarantine") == [
         ("hostile", "a key appears twice in one object", hostile)
     ]
@@ -216,7 +236,7 @@ def test_nan_and_infinity_are_not_json_and_are_quarantined(program, literal):
     body = statement("hostile", ANN, COMPLETED, MODULE, "2026-01-05T15:00:00Z", result={"score": {"raw": 0}})
     hostile = json.dumps(body).replace('"raw": 0', f'"raw": {literal}')
     a_vendor_and_a_hostile_vendor(program, hostile)
-    result = program.run()
+    result = program.build()
     reasons = result.rows("select reasons from quarantine")
     assert len(reasons) == 1 and re.match(r"not strict JSON \(NaN, Infinity or a trailing comma\)", reasons[0][0])
     assert result.approved("W2", "FY2026") == 12

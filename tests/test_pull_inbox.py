@@ -42,7 +42,7 @@ def test_new_inbox_files_land_once_and_are_moved_aside(program):
     assert (inbox / "_taken" / "2026-01-05.ndjson").exists()
     assert pull(program.config, landing)[0].segments == 0
 
-    run = program.run(paths=[landing])
+    run = program.build(paths=[landing])
     assert run.approved("W1", "FY2026") == 3
     assert run.rows("select source from loaded_files") == [("vendor-drop",)]
 

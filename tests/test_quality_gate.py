@@ -81,8 +81,9 @@ def test_every_suite_validates_the_sample_and_data_docs_are_built(tmp_path):
     ],
     ids=["negative hours", "over the catalog", "untraceable", "unbalanced reversal", "duplicate worker row"],
 )
-def test_a_broken_table_blocks_publishing_and_the_last_good_tables_stay(tmp_path, damage, failure):
-    run_sample(tmp_path)
+def test_a_broken_table_blocks_publishing_and_the_last_good_tables_stay(sample_warehouse, tmp_path, damage, failure):
+    shutil.copy(sample_warehouse, tmp_path / "wh.duckdb")  # the sample as run and published once a session
+    shutil.copytree(sample_warehouse.parent / "out", tmp_path / "out")
     before = published(tmp_path / "out")
     corrupt(tmp_path, damage)
     with pytest.raises(QualityGateFailed, match="nothing published") as raised:
@@ -141,13 +142,13 @@ def test_the_raw_suite_checks_every_slice_of_a_large_batch(tmp_path, monkeypatch
     assert_the_gate_refuses_webinar_lines(tmp_path, 5)
 
 
-def test_rejections_are_reported_per_source_with_examples(tmp_path):
-    run_sample(tmp_path)
-    rows = (tmp_path / "out" / "rejections.csv").read_text().splitlines()
+def test_rejections_are_reported_per_source_with_examples(sample_warehouse):
+    out = sample_warehouse.parent / "out"
+    rows = (out / "rejections.csv").read_text().splitlines()
     assert rows[0] == "source,reason,statements,example_statement_ids,first_seen,last_seen"
     assert "lms-completions,id is not a UUID,1,lms-export-000187,2026-11-20,2026-11-20" in rows
     assert len(rows) == 5
-    page = (tmp_path / "out" / "rejections.html").read_text()
+    page = (out / "rejections.html").read_text()
     assert "lms-completions: 3 rejection(s)" in page and "webinar-platform: 1 rejection(s)" in page
 
 

@@ -18,7 +18,7 @@ def test_the_malformed_corpus_is_large_and_distinct():
 
 def test_each_malformed_statement_is_quarantined_with_its_reasons(program):
     (program.statements_dir / "malformed.ndjson").write_text("".join(case["line"] + "\n" for case in MALFORMED))
-    result = program.run()
+    result = program.build()
     quarantined = {
         record: (reasons, raw) for record, reasons, raw in result.rows("select record, reasons, raw from quarantine")
     }
@@ -30,7 +30,7 @@ def test_each_malformed_statement_is_quarantined_with_its_reasons(program):
 
 def test_every_legal_form_of_a_statement_is_accepted(program):
     program.add("valid.ndjson", [case["statement"] for case in VALID])
-    result = program.run()
+    result = program.build()
     assert result.rows("select reasons from quarantine") == []
     assert result.rows("select count(*) from int_statement_copies") == [(len(VALID),)]
 
@@ -40,7 +40,7 @@ def test_a_line_that_is_not_utf8_is_quarantined_with_its_bytes_shown_and_its_nei
     broken = json.dumps(good[0] | {"id": sid("latin")}).replace("ann.peer", "jos\u00e9").encode("latin-1")
     lines = [json.dumps(good[0]).encode(), broken, json.dumps(good[1]).encode()]
     (program.statements_dir / "mixed.ndjson").write_bytes(b"\n".join(lines) + b"\n")
-    result = program.run()
+    result = program.build()
     assert result.rows("select record, reasons from quarantine") == [
         (2, "not UTF-8 text (undecodable bytes shown as \\xNN)")
     ]

@@ -15,7 +15,7 @@ def test_arrays_single_objects_and_ndjson_all_load(program):
     program.add(
         "webinars.ndjson", [statement("c", "bob.peer@va.example.gov", COMPLETED, MODULE, "2026-01-07T15:00:00Z")]
     )
-    result = program.run()
+    result = program.build()
     assert result.approved("W1", "FY2026") == 15
     assert result.approved("W2", "FY2026") == 3
     assert sorted(result.rows("select source, records from loaded_files")) == [
@@ -36,7 +36,7 @@ def test_folders_skip_state_hidden_and_foreign_files(program):
 
 def test_an_array_element_that_is_not_an_object_is_quarantined(program):
     (program.statements_dir / "a.json").write_text('[42, {"id": 1}]')
-    result = program.run()
+    result = program.build()
     assert result.rows("select record, reasons from quarantine order by record") == [
         (1, "not a JSON object"),
         (2, "id is not a UUID; missing actor; missing verb id; missing object; neither timestamp nor stored"),
@@ -45,7 +45,7 @@ def test_an_array_element_that_is_not_an_object_is_quarantined(program):
 
 def test_an_empty_file_loads_nothing_and_is_no_error(program):
     (program.statements_dir / "empty.ndjson").write_text("\n")
-    assert program.run().run.records_loaded == 0
+    assert program.build().run.records_loaded == 0
 
 
 def test_a_named_file_that_is_not_json_is_refused_before_loading(program):
