@@ -6,14 +6,47 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from datetime import date
+from datetime import date, datetime
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 import duckdb
 
-from pipelines.config import one_line
+from pipelines.config import one_line, read_policy
 from pipelines.errors import CeledgerError
+from pipelines.progress import Progress, for_stderr
 from pipelines.quality import QualityGateFailed
+
+if TYPE_CHECKING:
+    from pipelines.run import RunResult
+
+
+RUN_EXAMPLE = """\
+example:
+  celedger run --config sample/config --statements sample/statements --out out
+    loads the sample program's statements into out/warehouse.duckdb, computes every
+    worker's status as of today (in policy.yaml's time zone) and publishes out/site/
+"""
+PULL_EXAMPLE = """\
+example:
+  celedger pull --config sample/config --landing landing
+    brings what is new from each source in sample/config/sources.yaml into landing/;
+    then `celedger run --statements landing ...` reads it like any other folder
+"""
+DIGEST_EXAMPLE = """\
+example:
+  celedger digest --config sample/config --warehouse out/warehouse.duckdb --out out --no-send
+    archives each supervisor's digest as out/digests/DATE/<supervisor>.eml without
+    mailing it (DATE: today in the policy's time zone, the date of the last run)
+"""
+TOP_EXAMPLE = """\
+example:
+  celedger run --config sample/config --statements sample/statements --as-of 2026-11-20 --out out
+
+`celedger COMMAND --help` shows each command's options and an example.
+"""
 
 
 def iso_date(text: str) -> date:
@@ -23,27 +56,89 @@ def iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a YYYY-MM-DD date") from None
 
 
+def package_version() -> str:
+    try:
+        return version("celedger")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="celedger", description="CE compliance from xAPI statements.")
-    commands = top.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="load statements, build ledgers and compliance tables, publish")
+    top = argparse.ArgumentParser(
+        prog="celedger",
+        description="CE compliance from xAPI statements.",
+        epilog=TOP_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    top.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr, even on a terminal")
+
+    def command(name: str, summary: str, example: str) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name,
+            help=summary,
+            description=summary[0].upper() + summary[1:] + ".",
+            epilog=example,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            parents=[common],
+        )
+
+    today = "default: today in the time zone of the config folder's policy.yaml"
+    run = command("run", "load statements, build ledgers and compliance tables, publish", RUN_EXAMPLE)
     run.add_argument("--config", type=Path, required=True, help="config folder (policy.yaml, roster.csv, ...)")
     run.add_argument("--statements", type=Path, nargs="+", required=True, help="statement files or folders")
-    run.add_argument("--as-of", type=iso_date, required=True, help="status date, YYYY-MM-DD")
+    run.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD", help=f"status date ({today})")
     run.add_argument("--out", type=Path, required=True, help="folder for CSV, Parquet and the HTML report")
     run.add_argument("--warehouse", type=Path, help="DuckDB file (default: OUT/warehouse.duckdb)")
     run.add_argument("--full", action="store_true", help="recompute every worker's credit, not just the new")
-    pull = commands.add_parser("pull", help="pull new statements from the sources in sources.yaml")
+    pull = command("pull", "pull new statements from the sources in sources.yaml", PULL_EXAMPLE)
     pull.add_argument("--config", type=Path, required=True, help="config folder holding sources.yaml")
     pull.add_argument("--landing", type=Path, required=True, help="landing folder (segments and _state/)")
     pull.add_argument("--source", help="pull only this source")
-    digest = commands.add_parser("digest", help="archive and mail each supervisor's digest about their staff")
-    digest.add_argument("--config", type=Path, required=True, help="config folder (digest.yaml: SMTP settings)")
+    digest = command("digest", "archive and mail each supervisor's digest about their staff", DIGEST_EXAMPLE)
+    digest.add_argument(
+        "--config", type=Path, required=True, help="config folder (policy.yaml; digest.yaml: SMTP settings)"
+    )
     digest.add_argument("--warehouse", type=Path, required=True, help="the DuckDB file `celedger run` wrote")
-    digest.add_argument("--as-of", type=iso_date, required=True, help="the date the warehouse was computed as of")
+    digest.add_argument(
+        "--as-of", type=iso_date, metavar="YYYY-MM-DD", help=f"the date the warehouse was computed as of ({today})"
+    )
     digest.add_argument("--out", type=Path, required=True, help="folder; digests are archived in OUT/digests/DATE/")
     digest.add_argument("--no-send", action="store_true", help="archive only, mail nothing")
     return top
+
+
+def today_in_policy_zone(config_dir: Path) -> date:
+    """The default --as-of: today where the program is, in policy.yaml's `timezone`."""
+    folder = Path(config_dir)
+    if not folder.is_dir():
+        raise CeledgerError(f"config folder {folder} does not exist")
+    if not (folder / "policy.yaml").is_file():
+        raise CeledgerError(f"{folder / 'policy.yaml'}: missing config file")
+    return datetime.now(ZoneInfo(read_policy(folder / "policy.yaml").timezone)).date()
+
+
+def run_command(args: argparse.Namespace, progress: Progress) -> RunResult:
+    """`pipelines.run.run`, stage by stage, with progress between the stages: the same
+    check, one transaction for load and ledger, then publish."""
+    from pipelines import run as stages
+
+    stages.check_as_of(args.as_of)
+    progress.stage("check inputs")
+
+    def load_and_ledger(con, config, files, modes, result, gate) -> None:
+        progress.stage("load")
+        stages.load_stage(con, config, files, args.as_of, modes, result, gate)
+        progress.stage("models")
+        stages.ledger_stage(con, config, args.as_of, args.full, result, gate)
+        progress.stage("gate")  # the audits still running, their verdict, the commit
+
+    result = stages.in_transaction(args.config, args.statements, args.out, args.warehouse, load_and_ledger)
+    progress.stage("publish")
+    stages.publish_stage(result, args.as_of)
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,11 +148,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("great_expectations").addHandler(logging.NullHandler())
     logging.getLogger("great_expectations").propagate = False
     try:
+        if getattr(args, "as_of", False) is None:
+            args.as_of = today_in_policy_zone(args.config)
         if args.command == "run":
-            from pipelines.run import run
             from pipelines.summary import print_summary
 
-            result = run(args.config, args.statements, args.as_of, args.out, args.warehouse, args.full)
+            with for_stderr(args.quiet) as progress:
+                result = run_command(args, progress)
             for warning in result.warnings:
                 print(f"celedger: warning: {warning}", file=sys.stderr)
             print_summary(result)
@@ -65,7 +162,9 @@ def main(argv: list[str] | None = None) -> int:
             from pipelines.digest import DigestSendError, run_digest
 
             try:
-                done = run_digest(args.config, args.warehouse, args.as_of, args.out, send=not args.no_send)
+                with for_stderr(args.quiet) as progress:
+                    progress.stage("digests" if args.no_send else "digests, mailing")
+                    done = run_digest(args.config, args.warehouse, args.as_of, args.out, send=not args.no_send)
             except DigestSendError as err:
                 for failure in err.failures:
                     print(f"celedger: error: {failure}", file=sys.stderr)
@@ -74,8 +173,19 @@ def main(argv: list[str] | None = None) -> int:
         else:
             from pipelines.pull import pull
 
+            read: dict[str, list[int]] = {}  # source -> [pages, statements]
+
+            with for_stderr(args.quiet) as progress:
+
+                def on_page(source: str, page) -> None:
+                    counts = read.setdefault(source, [0, 0])
+                    counts[0] += 1
+                    counts[1] += len(page.statements)
+                    progress.page(source, *counts)
+
+                results = pull(args.config, args.landing, args.source, on_page=on_page)
             failed = 0
-            for result in pull(args.config, args.landing, args.source):
+            for result in results:
                 if result.error:
                     failed += 1
                     print(f"celedger: error: {result.error}", file=sys.stderr)

@@ -23,6 +23,7 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
@@ -43,7 +44,10 @@ class PullResult:
     error: str | None = None
 
 
-def pull(config_dir: Path, landing: Path, only: str | None = None) -> list[PullResult]:
+def pull(
+    config_dir: Path, landing: Path, only: str | None = None, on_page: Callable[[str, Page], None] | None = None
+) -> list[PullResult]:
+    """Every source (or `only` that one); `on_page(source name, page)` after each LRS page."""
     sources = load_sources(config_dir)
     if only is not None:
         sources = [s for s in sources if s.name == only]
@@ -54,7 +58,7 @@ def pull(config_dir: Path, landing: Path, only: str | None = None) -> list[PullR
         result = PullResult(source.name)
         try:
             if source.kind == "lrs":
-                pull_lrs(source, Path(landing), result)
+                pull_lrs(source, Path(landing), result, partial(on_page, source.name) if on_page else None)
             else:
                 pull_inbox(source, Path(landing), result)
         except Exception as err:  # noqa: BLE001 (one source's failure, whatever it is, is that source's)

@@ -5,11 +5,17 @@ import json
 import os
 import subprocess
 import sys
+import threading
+from datetime import datetime
+from importlib.metadata import version
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
 
+from pipelines.cli import main
+from tests.lrs_server import FakeLRS, page
 from tests.support import COMPLETED, MODULE, statement
 
 pytestmark = pytest.mark.system  # the command line as a separate process
@@ -257,3 +263,136 @@ def test_a_full_disk_is_one_line_exit_1_and_leaves_warehouse_and_outputs_as_they
     (disk / "filler").unlink()
     assert (fingerprint(disk), fingerprint(published.out)) == before
     assert celedger(published, warehouse=warehouse).returncode == 0  # room again: the same run goes through
+
+
+# -- a command line that behaves like its peers ----------------------------------------------------
+
+
+def command(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
+    argv = [sys.executable, "-m", "pipelines.cli", *args]
+    return subprocess.run(argv, capture_output=True, text=True, cwd=cwd, check=False, timeout=120)
+
+
+def test_version_prints_the_package_version():
+    completed = command("--version")
+    assert (completed.returncode, completed.stdout, completed.stderr) == (0, f"celedger {version('celedger')}\n", "")
+
+
+@pytest.mark.parametrize("subcommand", ["", "run", "pull", "digest"])
+def test_help_shows_an_example(subcommand):
+    completed = command(*subcommand.split(), "--help")
+    assert completed.returncode == 0, completed.stderr
+    example = completed.stdout.split("example:\n", 1)[1]
+    assert example.lstrip().startswith(f"celedger {subcommand or 'run'} --config "), completed.stdout
+
+
+def test_as_of_left_out_is_today_in_the_policys_time_zone(program):
+    """Kiritimati is UTC+14: for fourteen hours of every UTC day its date is tomorrow's."""
+    zone = "Pacific/Kiritimati"
+    (program.config / "policy.yaml").write_text(f"timezone: {zone}\n")
+    program.add("good.ndjson", [statement("a", "ann.peer@va.example.gov", COMPLETED, MODULE, "2026-01-05T15:00:00Z")])
+    before = datetime.now(ZoneInfo(zone)).date()
+    warehouse = program.root / "wh.duckdb"
+    ran = command("run", "--config", str(program.config), "--statements", str(program.statements_dir),
+                  "--out", str(program.out), "--warehouse", str(warehouse))  # fmt: skip
+    digested = command("digest", "--config", str(program.config), "--warehouse", str(warehouse),
+                       "--out", str(program.out), "--no-send")  # fmt: skip
+    after = datetime.now(ZoneInfo(zone)).date()
+    assert ran.returncode == 0, ran.stderr
+    assert digested.returncode == 0, digested.stderr
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        (as_of,) = con.execute("select distinct as_of from compliance_worker").fetchone()
+    assert as_of in {before, after}
+    assert f"archived in {program.out / 'digests' / as_of.isoformat()}" in digested.stdout
+
+
+def on_a_terminal(args: list[str]) -> tuple[int, str, str]:
+    """A command with its stderr on a pseudo-terminal, as an operator at a terminal sees it:
+    (exit code, stdout, everything written to the terminal)."""
+    leader, follower = os.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", *args],
+        stdout=subprocess.PIPE, stderr=follower, cwd=ROOT, env=os.environ | {"TERM": "xterm"},
+    )  # fmt: skip
+    os.close(follower)
+    shown = bytearray()
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the command closed its end
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    out = process.stdout.read().decode()
+    process.stdout.close()
+    return process.wait(timeout=120), out, shown.decode(errors="replace")
+
+
+def run_args(program, *extra: str) -> list[str]:
+    return ["run", "--config", str(program.config), "--statements", str(program.statements_dir),
+            "--as-of", "2026-11-20", "--out", str(program.out), "--warehouse", str(program.root / "wh.duckdb"),
+            *extra]  # fmt: skip
+
+
+def test_a_run_at_a_terminal_shows_its_stages_and_otherwise_is_quiet(program):
+    program.add("good.ndjson", [statement("a", "ann.peer@va.example.gov", COMPLETED, MODULE, "2026-01-05T15:00:00Z")])
+    code, out, shown = on_a_terminal(run_args(program))
+    assert code == 0, shown
+    assert "ledger:" in out
+    for stage in ("check inputs", "load", "models", "gate", "publish"):
+        assert f"✓ {stage}" in shown.replace("\x1b[32m✓\x1b[0m", "✓"), shown
+
+    add_statements(program)
+    code, out, shown = on_a_terminal(run_args(program, "--quiet"))
+    assert (code, shown) == (0, "")
+    assert "ledger:" in out
+
+    completed = subprocess.run(  # stderr a pipe, as under cron, Airflow or a test
+        [sys.executable, "-m", "pipelines.cli", *run_args(program, "--full")],
+        capture_output=True, text=True, cwd=ROOT, check=False, timeout=120,
+    )  # fmt: skip
+    assert (completed.returncode, completed.stderr) == (0, "")
+
+
+def test_a_pull_at_a_terminal_shows_its_pages(program, monkeypatch):
+    statements = [
+        statement(f"p{n}", "ann.peer@va.example.gov", COMPLETED, MODULE, "2026-01-05T15:00:00Z")
+        | {"stored": "2026-01-05T15:00:00.000000Z"}
+        for n in range(5)
+    ]
+
+    def two_pages(seen):
+        return page(statements[3:]) if "page=2" in seen.path else page(statements[:3], more="/xAPI/statements?page=2")
+
+    monkeypatch.setenv("TEST_LRS_USER", "celedger")
+    monkeypatch.setenv("TEST_LRS_PASSWORD", "s3cret-pw")
+    leader, follower = os.openpty()
+    shown = bytearray()
+
+    def read() -> None:
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            shown.extend(chunk)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    with FakeLRS(two_pages) as lrs, open(follower, "w", closefd=True) as terminal:
+        (program.config / "sources.yaml").write_text(
+            "sources:\n  - name: webinars\n    kind: lrs\n"
+            f"    endpoint: {lrs.endpoint}\n    username_env: TEST_LRS_USER\n    password_env: TEST_LRS_PASSWORD\n"
+        )
+        monkeypatch.setattr(sys, "stderr", terminal)
+        code = main(["pull", "--config", str(program.config), "--landing", str(program.root / "landing")])
+        monkeypatch.undo()
+    reader.join(timeout=10)
+    os.close(leader)
+    assert code == 0
+    text = shown.decode(errors="replace")
+    assert "webinars: page 1, 3 statement(s)" in text or "webinars: page 2, 5 statement(s)" in text, text
