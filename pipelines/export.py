@@ -25,7 +25,7 @@ import duckdb
 
 # table -> the order rows are written in, so two runs give byte-identical files
 OUTPUTS = {
-    # the book is appended in order (marts/010_ledger_book.sql): its storage order is the order
+    # the book is appended in order (marts/ledger_book.sql): its storage order is the order
     "ledger_entries": "select * exclude (credit_key, seq, content_hash) from ledger_book",
     "compliance_worker": "select * from compliance_worker order by period, worker_id",
     "compliance_facility": "select * from compliance_facility order by period, region, facility",

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import quality, warehouse
+from pipelines import models, quality, warehouse
 from pipelines.config import Config, load_config, one_line
 from pipelines.errors import CeledgerError, RunBlocked
 from pipelines.export import export_tables
@@ -233,10 +233,10 @@ def load_stage(
     result.files_loaded, result.files_skipped = len(fresh), len(files) - len(fresh)
     timings["load raw"] = time.perf_counter() - step
     warehouse.set_variables(con, batch_id=batch_id)
-    warehouse.run_models(con, "staging", timings)
+    models.run_step(con, "staging", timings)
     if gate is not None:
         gate.audit_in_background(con, "raw_statements")  # the batch as sent, before it joins the warehouse
-    warehouse.run_models(con, "intermediate", timings, last="005")  # the batch joins the statement copies
+    models.run_step(con, "batch", timings)  # the batch joins the statement copies
 
 
 def ledger_stage(
@@ -259,12 +259,11 @@ def ledger_stage(
     newest = con.execute("select coalesce(max(batch_id), 0) from loaded_files").fetchone()[0]
     warehouse.set_variables(con, first_batch=done + 1, full_pass=result.full_pass)
     warehouse.define_periods(con, config, as_of)  # periods span the statements, new ones included
-    warehouse.run_models(con, "intermediate", timings, first="010")
     periods = con.execute("select string_agg(period, ',' order by period) from cfg_periods").fetchone()[0]
     compliance_key = f"{fingerprint}|{as_of}|{periods}"
     warehouse.set_variables(con, compliance_all=result.full_pass or state(con, "compliance") != compliance_key)
     before = con.execute("select count(*) from ledger_book").fetchone()[0]
-    warehouse.run_models(con, "marts", timings)
+    models.run_step(con, "ledger", timings)
     result.ledger_entries_added = con.execute("select count(*) from ledger_book").fetchone()[0] - before
     for suite in ("ledger", "compliance_worker", "compliance_rollup"):
         if gate is not None:
@@ -313,7 +312,8 @@ def state(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
 def run_fingerprint(config: Config) -> str:
     """Config and model code: when either changes, every worker's credit is recomputed."""
     digest = hashlib.sha256(config.fingerprint.encode())
-    for path in [warehouse.MODELS / "macros.sql", *(m for layer in warehouse.LAYERS for m in warehouse.models(layer))]:
+    code = [warehouse.MODELS / "macros.sql", warehouse.MODELS / "models.yaml", *(m.path for m in models.all_models())]
+    for path in code:
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

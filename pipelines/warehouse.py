@@ -1,8 +1,7 @@
-"""The DuckDB warehouse: connection, schema, config tables and the SQL model runner.
+"""The DuckDB warehouse: connection, schema, config tables and what the models read.
 
-Models are SQL files under warehouse/ run in order (staging, intermediate, marts;
-by file name inside each layer). Run parameters reach them as DuckDB variables and
-policy-dependent macros, so the SQL stays plain files.
+The models (SQL files under warehouse/, run by pipelines/models.py) take the run's
+parameters as DuckDB variables and policy-dependent macros, so the SQL stays plain files.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from pipelines.errors import CeledgerError, RunBlocked
 
 DDL = resources.WAREHOUSE_DDL
 MODELS = resources.WAREHOUSE
-LAYERS = ("staging", "intermediate", "marts")
 
 
 # DuckDB spills to disk past this; it keeps a million-statement run under 2 GB of memory.
@@ -92,29 +90,6 @@ def shared_macros() -> str:
         f"create or replace temp macro usable_years() as '{FIRST_USABLE_DAY.year}..{LAST_USABLE_DAY.year}';",
     ]
     return "\n".join(lines)
-
-
-def models(layer: str) -> list[Path]:
-    return sorted((MODELS / layer).glob("*.sql"))
-
-
-def run_models(
-    con: duckdb.DuckDBPyConnection,
-    layer: str,
-    timings: dict[str, float] | None = None,
-    first: str = "",
-    last: str = "~",
-) -> None:
-    """Run a layer's models in file-name order, or those from `first` to `last` (name prefixes)."""
-    import time
-
-    for model in models(layer):
-        if not first <= model.name[: len(first)] or model.name[: len(last)] > last:
-            continue
-        started = time.perf_counter()
-        con.execute(model.read_text())
-        if timings is not None:
-            timings[f"{layer}/{model.stem}"] = time.perf_counter() - started
 
 
 def set_variables(con: duckdb.DuckDBPyConnection, **values: object) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import quality, warehouse
+from pipelines import models, quality
 from pipelines.quality import QualityGateFailed
 from pipelines.run import run
 
@@ -110,11 +110,11 @@ def test_the_cli_says_which_expectation_failed_and_exits_3(tmp_path):
 
 
 def staging_without_its_verb_check(tmp_path: Path, monkeypatch) -> None:
-    models = tmp_path / "models"
-    shutil.copytree(warehouse.MODELS, models)
-    staging = models / "staging" / "020_stg_batch_records.sql"
+    copy = tmp_path / "models"
+    shutil.copytree(models.MODELS, copy)
+    staging = copy / "staging" / "stg_batch_records.sql"
     staging.write_text(staging.read_text().replace("not regexp_full_match(verb_id, iri_pattern())", "false"))
-    monkeypatch.setattr(warehouse, "MODELS", models)
+    monkeypatch.setattr(models, "MODELS", copy)
 
 
 def assert_the_gate_refuses_webinar_lines(tmp_path: Path, count: int) -> None:

@@ -1,6 +1,25 @@
 -- Helpers shared by the models. Patterns are macros returning literals so DuckDB
 -- compiles each regular expression once per query, not once per row.
 
+-- The verbs the rules read, named once: xAPI's ADL vocabulary, cmi5's satisfied and the
+-- forum verbs (rules 3, 5, 6 and 7).
+create or replace temp macro verb_voided() as 'http://adlnet.gov/expapi/verbs/voided';
+
+create or replace temp macro verb_attended() as 'http://adlnet.gov/expapi/verbs/attended';
+
+-- cmi5's satisfied counts like completed; its waived never earns (rule 6)
+create or replace temp macro is_completion_verb(verb) as verb in (
+    'http://adlnet.gov/expapi/verbs/completed',
+    'http://adlnet.gov/expapi/verbs/passed',
+    'https://w3id.org/xapi/adl/verbs/satisfied'
+);
+
+create or replace temp macro is_homework_verb(verb) as verb in (
+    'http://adlnet.gov/expapi/verbs/commented',
+    'http://adlnet.gov/expapi/verbs/responded',
+    'http://id.tincanapi.com/verb/replied'
+);
+
 create or replace temp macro uuid_pattern() as
     '[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}';
 

@@ -13,5 +13,5 @@ select
 from int_statements as s
 anti join int_worker_identifiers as i
     on i.kind = s.actor_kind and i.value = s.actor_value and s.actor_type = 'Agent'
-where s.verb_id <> 'http://adlnet.gov/expapi/verbs/voided'
+where s.verb_id <> verb_voided()
 group by s.actor_type, s.actor_kind, s.actor_value

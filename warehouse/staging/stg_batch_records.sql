@@ -52,7 +52,7 @@ checked as (
             and not duration_fraction_misplaced(duration_text)
         ) as duration_ok,
         -- only attendance is measured by its duration
-        case when verb_id = 'http://adlnet.gov/expapi/verbs/attended' then
+        case when verb_id = verb_attended() then
             regexp_extract(duration_text, duration_pattern(), ['y', 'mo', 'w', 'd', 'h', 'mi', 's'])
         end as duration_parts
     from named
@@ -132,7 +132,7 @@ select
             case when object_type = 'StatementRef'
                 and (object_id is null or not regexp_full_match(object_id, uuid_pattern()))
                 then 'StatementRef id is not a UUID' end,
-            case when verb_id = 'http://adlnet.gov/expapi/verbs/voided' and object_type <> 'StatementRef'
+            case when verb_id = verb_voided() and object_type <> 'StatementRef'
                 then 'voiding statement must reference a StatementRef' end,
             case when timestamp_text is not null and timestamp_value is null
                 then 'timestamp ' || timestamp_refusal(timestamp_text) end,

@@ -4,7 +4,7 @@ create or replace table int_voids as
 with voiding as (
     select statement_id as voiding_id, object_id::uuid as target_id, ts as voided_at
     from int_statements
-    where verb_id = 'http://adlnet.gov/expapi/verbs/voided' and object_type = 'StatementRef'
+    where verb_id = verb_voided() and object_type = 'StatementRef'
 )
 
 select v.voiding_id, v.target_id, v.voided_at

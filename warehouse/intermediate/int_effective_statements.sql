@@ -33,4 +33,4 @@ from candidates as s
 inner join int_worker_identifiers as i on i.kind = s.actor_kind and i.value = s.actor_value
 anti join int_voids as v on v.target_id = s.statement_id
 where s.actor_type = 'Agent'
-    and s.verb_id <> 'http://adlnet.gov/expapi/verbs/voided'
+    and s.verb_id <> verb_voided()

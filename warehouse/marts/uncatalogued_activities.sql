@@ -14,7 +14,7 @@ from int_statements as s
 left join int_worker_identifiers as i
     on i.kind = s.actor_kind and i.value = s.actor_value and s.actor_type = 'Agent'
 where s.object_type = 'Activity'
-    and s.verb_id <> 'http://adlnet.gov/expapi/verbs/voided'
+    and s.verb_id <> verb_voided()
     and s.object_id not in (select activity_id from cfg_catalog)
     and not list_has_any(s.context_ids, (select list(activity_id) from cfg_catalog))
 group by s.object_id

@@ -1,0 +1,13 @@
+-- The effective statements of the workers whose credit is recomputed: everyone's on a
+-- full pass, else those of int_scope_workers. The one place the credit models'
+-- incremental scope is written; a view, so each credit model reads it in its own plan
+-- (a full pass skips the semi-join, which would cost a million probes).
+create or replace temp view int_scoped_statements as
+select int_effective_statements.*
+from int_effective_statements
+where getvariable('full_pass')
+union all
+select int_effective_statements.*
+from int_effective_statements
+semi join int_scope_workers on int_scope_workers.worker_id = int_effective_statements.worker_id
+where not getvariable('full_pass')
