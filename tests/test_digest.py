@@ -274,6 +274,26 @@ def test_sample_pending_credit_goes_to_the_workers_own_supervisor(sample_warehou
     assert "No credit is waiting for your decision." in digests["S01"].text
 
 
+def test_a_supervisor_of_themselves_is_not_asked_to_approve_their_own_credit(tmp_path):
+    """Rule 9: nobody approves their own outside CE, so it is not in their digest to approve
+    (the roster check already warns that nobody can)."""
+    own = Program(tmp_path)
+    roster = [
+        ("S9", "Sol Self", "sol@va.example.gov", "supervisor", "Boston VAMC", "VISN 1", "S9", "2018-01-01", ""),
+        ("W8", "Ana Peer", "ana@va.example.gov", "peer_specialist", "Boston VAMC", "VISN 1", "S9", "2020-01-01", ""),
+    ]  # fmt: skip
+    own.write_config(roster=roster, catalog=CATALOG)
+    own.add("s.ndjson", [statement(who, f"{who}@va.example.gov", COMPLETED, OUTSIDE, "2026-10-20T15:00:00Z")
+                         for who in ("sol", "ana")])  # fmt: skip
+    own.build(as_of=AS_OF.isoformat())
+    con = duckdb.connect(str(own.root / "warehouse.duckdb"), read_only=True)
+    try:
+        (digest,) = build_digests(con, AS_OF, timezone="America/New_York")
+    finally:
+        con.close()
+    assert [c.worker_id for c in digest.pending] == ["W8"]
+
+
 def test_program_sections_carry_the_right_workers_and_hours(program, program_digests):
     s1, s2 = program_digests["S1"], program_digests["S2"]
     # Cleo has nothing (15 h needed), Bob 1 h of homework (14 h); Ann's 12 h and Sue's 3 h are on track
