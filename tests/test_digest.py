@@ -182,14 +182,18 @@ def program(tmp_path_factory) -> Program:
     return built
 
 
-@pytest.fixture(scope="module")
-def program_digests(program) -> dict:
-    con = duckdb.connect(str(program.root / "warehouse.duckdb"), read_only=True)
+def digests_of(warehouse: Path) -> dict[str, object]:
+    """The digests build_digests makes of a warehouse, by supervisor id."""
+    con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        digests = build_digests(con, AS_OF, timezone="America/New_York")
+        return {d.supervisor_id: d for d in build_digests(con, AS_OF, timezone="America/New_York")}
     finally:
         con.close()
-    return {d.supervisor_id: d for d in digests}
+
+
+@pytest.fixture(scope="module")
+def program_digests(program) -> dict:
+    return digests_of(program.root / "warehouse.duckdb")
 
 
 # --- who hears about whom ----------------------------------------------------------------
@@ -259,11 +263,7 @@ def test_at_risk_section_lists_whom_the_warehouse_says_is_at_risk_most_hours_nee
 
 
 def test_sample_pending_credit_goes_to_the_workers_own_supervisor(sample_warehouse):
-    con = duckdb.connect(str(sample_warehouse), read_only=True)
-    try:
-        digests = {d.supervisor_id: d for d in build_digests(con, AS_OF, timezone="America/New_York")}
-    finally:
-        con.close()
+    digests = digests_of(sample_warehouse)
     mi = "https://training.example.org/external/motivational-interviewing-foundations"
     # W004's decision came from S01, not W004's supervisor S06: it waits for S06 (sample quirk 35)
     assert [(c.worker_id, str(c.hours), c.period) for c in digests["S06"].pending] == [("W004", "3.00", "FY2026")]
@@ -286,11 +286,7 @@ def test_a_supervisor_of_themselves_is_not_asked_to_approve_their_own_credit(tmp
     own.add("s.ndjson", [statement(who, f"{who}@va.example.gov", COMPLETED, OUTSIDE, "2026-10-20T15:00:00Z")
                          for who in ("sol", "ana")])  # fmt: skip
     own.build(as_of=AS_OF.isoformat())
-    con = duckdb.connect(str(own.root / "warehouse.duckdb"), read_only=True)
-    try:
-        (digest,) = build_digests(con, AS_OF, timezone="America/New_York")
-    finally:
-        con.close()
+    (digest,) = digests_of(own.root / "warehouse.duckdb").values()
     assert [c.worker_id for c in digest.pending] == ["W8"]
 
 
@@ -343,11 +339,7 @@ def test_names_facilities_and_titles_with_markup_and_quotes_are_escaped_in_the_h
     outside = statement("ann", "ann.peer@va.example.gov", COMPLETED, OUTSIDE, "2026-10-10T15:00:00Z")
     built.add("statements.ndjson", [outside])
     built.build(as_of=AS_OF.isoformat())
-    con = duckdb.connect(str(built.root / "warehouse.duckdb"), read_only=True)
-    try:
-        (digest,) = build_digests(con, AS_OF, timezone="America/New_York")
-    finally:
-        con.close()
+    (digest,) = digests_of(built.root / "warehouse.duckdb").values()
     page = digest.html
     assert f"<title>CE compliance digest for Sam {ESCAPED}, as of 2026-11-20</title>" in page
     assert f"<h1>CE compliance digest for Sam {ESCAPED} (S1)</h1>" in page
