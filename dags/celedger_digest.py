@@ -27,4 +27,6 @@ def celedger_digest():
     compliance_as_of_today() >> mail_supervisors()
 
 
-celedger_digest()
+# The digest mails every supervisor: it starts paused in every deployment, whatever
+# DAGS_ARE_PAUSED_AT_CREATION says; unpause it once digest.yaml names the mail relay.
+celedger_digest().is_paused_upon_creation = True

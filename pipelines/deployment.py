@@ -6,7 +6,10 @@ folders beside the checkout, so `airflow standalone` works with no settings at a
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
+import sys
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -57,3 +60,126 @@ class Deployment:
         except Exception:  # the ledger task reports a broken policy; here any zone will do
             tz = ZoneInfo("UTC")
         return (run_after or datetime.now(tz)).astimezone(tz).date()
+
+
+# --------------------------------------------------------------------------- the embedded sample
+
+SAMPLE = ROOT / "sample"
+LRS_SOURCE = "webinar-platform"  # the sample system served by a Ralph LRS (sample/config/sources.yaml)
+LRS_FILE = "fs_lrs.jsonl"  # what Ralph's fs backend serves, one statement a line, in file order
+KEPT_FROM_LRS = "webinar-platform-not-served-by-ralph.ndjson"
+SEEDED = ".celedger-sample-seeded"
+INBOXES = {"lms": ["lms-completions.json"], "course-forum": ["course-forum"]}
+
+
+def prepare_sample(home: Path, sample: Path = SAMPLE, smtp_port: int | None = None) -> list[str]:
+    """The sample program as a deployment under `home` (the embedded $AIRFLOW_HOME, or the
+    compose file's deploy/): its config copied to home/config (every start, so a changed
+    sample config is picked up), a digest.yaml for a local SMTP catcher when `smtp_port` is
+    given, and, on the first start only (a marker file), the sources seeded from the
+    sample's statements. Returns what was done, a line each."""
+    home, sample = Path(home), Path(sample)
+    config = home / "config"
+    config.mkdir(parents=True, exist_ok=True)
+    for path in sorted((sample / "config").iterdir()):
+        if path.is_file() and not path.name.startswith("."):
+            write_atomically(config / path.name, path.read_bytes())
+    done = [f"config: {sample / 'config'} -> {config}"]
+    if smtp_port:
+        digest = f"# the embedded deployment's SMTP catcher (written at each start)\nsmtp_host: 127.0.0.1\nsmtp_port: {smtp_port}\nsender: celedger-digest@localhost\n"  # noqa: E501
+        write_atomically(config / "digest.yaml", digest.encode())
+        done.append(f"digests: sent to the SMTP catcher on 127.0.0.1:{smtp_port}")
+    marker = home / SEEDED
+    if marker.exists():
+        return [*done, f"sources: seeded before ({marker}); nothing copied again"]
+    done += seed_sources(home, sample / "statements")
+    write_atomically(marker, b"seeded from " + str(sample / "statements").encode() + b"\n")
+    return done
+
+
+def seed_sources(home: Path, statements: Path) -> list[str]:
+    """The webinar platform's statements into Ralph's store (those Ralph can serve as they
+    are), the LMS and forum exports into their inboxes, the rest of the webinar platform's
+    into the vendor inbox."""
+    lines = (statements / "webinar-platform.ndjson").read_text(encoding="utf-8").splitlines(keepends=True)
+    served, kept = split_for_ralph(lines)
+    store = home / "ralph" / "data" / LRS_FILE
+    write_atomically(store, "".join(served).encode())
+    done = [f"{LRS_SOURCE}: {len(served)} statements into Ralph's store {store}"]
+    vendor = home / "inbox" / "vendor-drop"
+    vendor.mkdir(parents=True, exist_ok=True)
+    if kept:
+        write_atomically(vendor / KEPT_FROM_LRS, "".join(kept).encode())
+        done.append(f"{LRS_SOURCE}: {len(kept)} statements Ralph cannot serve as they are into {vendor}")
+    for inbox, names in INBOXES.items():
+        folder = home / "inbox" / inbox
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            source = statements / name
+            files = sorted(source.glob("*.*json")) if source.is_dir() else [source]
+            for path in files:
+                if not path.name.startswith(("_", ".")):
+                    write_atomically(folder / path.name, path.read_bytes())
+                    done.append(f"{inbox}: {path.name} into {folder}")
+    return done
+
+
+def split_for_ralph(lines: list[str]) -> tuple[list[str], list[str]]:
+    """(lines Ralph's fs backend serves unchanged, lines to keep out of it).
+
+    Ralph pages on the last statement's id (`search_after`), so an id on two lines makes
+    `more` skip or repeat, and celedger's pull rightly lands one copy of an id, so a
+    duplicate or a conflicting copy would never reach the rules. And Ralph answers every
+    `since` query with a 500 when a stored timestamp is not ISO 8601 with an offset. Such
+    lines, and any that is not a JSON object with a string id, land through an inbox whole.
+    """
+    ids: dict[str, int] = {}
+    parsed = []
+    for line in lines:
+        try:
+            statement = json.loads(line)
+        except ValueError:
+            statement = None
+        parsed.append(statement)
+        if isinstance(statement, dict) and isinstance(statement.get("id"), str):
+            ids[statement["id"]] = ids.get(statement["id"], 0) + 1
+    served, kept = [], []
+    for line, statement in zip(lines, parsed, strict=True):
+        ok = isinstance(statement, dict) and ids.get(statement.get("id")) == 1 and offset_timestamp(statement)
+        (served if ok else kept).append(line if line.endswith("\n") else line + "\n")
+    return served, kept
+
+
+def offset_timestamp(statement: dict) -> bool:
+    value = statement.get("timestamp")
+    if not isinstance(value, str):
+        return False
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).tzinfo is not None
+    except ValueError:
+        return False
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")  # Ralph's glob and the inbox skip dot files
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m pipelines.deployment",
+        description="Prepare the sample program as a deployment: config copy, then seed its sources once.",
+    )
+    parser.add_argument("home", type=Path, help="the deployment folder ($AIRFLOW_HOME, or deploy/ for compose)")
+    parser.add_argument("--sample", type=Path, default=SAMPLE, help="the sample program (default: %(default)s)")
+    parser.add_argument("--smtp-port", type=int, help="write a digest.yaml for an SMTP catcher on 127.0.0.1")
+    args = parser.parse_args(argv)
+    for line in prepare_sample(args.home, args.sample, args.smtp_port):
+        print(f"celedger sample: {line}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
