@@ -54,10 +54,16 @@ def run(
     out: Path,
     warehouse_path: Path | None = None,
     full: bool = False,
+    on_stage: Callable[[str], None] = lambda stage: None,
 ) -> RunResult:
-    """Load, build the ledger and publish, with load and ledger in one transaction."""
+    """Load, build the ledger and publish, with load and ledger in one transaction.
+
+    `on_stage` hears the name of each stage as it begins (the command line's progress).
+    """
     check_as_of(as_of)
-    result = in_transaction(config_dir, statement_paths, out, warehouse_path, load_and_ledger(as_of, full))
+    on_stage("check inputs")
+    result = in_transaction(config_dir, statement_paths, out, warehouse_path, load_and_ledger(as_of, full, on_stage))
+    on_stage("publish")
     publish_stage(result, as_of)
     return result
 
@@ -117,12 +123,15 @@ def publish(as_of: date, out: Path, warehouse_path: Path) -> RunResult:
 Stage = Callable[[duckdb.DuckDBPyConnection, Config, list[StatementFile], dict[str, str], RunResult, object], None]
 
 
-def load_and_ledger(as_of: date, full: bool) -> Stage:
+def load_and_ledger(as_of: date, full: bool, on_stage: Callable[[str], None] = lambda stage: None) -> Stage:
     """Both warehouse stages in one transaction, as `run` and `build` do them."""
 
     def both(con: duckdb.DuckDBPyConnection, config: Config, files, modes, result: RunResult, gate) -> None:
+        on_stage("load")
         load_stage(con, config, files, as_of, modes, result, gate)
+        on_stage("models")
         ledger_stage(con, config, as_of, full, result, gate)
+        on_stage("gate")  # the audits still running, their verdict, the commit
 
     return both
 

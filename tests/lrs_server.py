@@ -10,7 +10,7 @@ can be imported from `.venv` (or anywhere) without Ralph installed there:
         lrs.restart()                                             # same port, same data
 
 What the fs backend does and does not do (paging, filters, `stored`, POST) is in
-tests/RALPH_NOTES.md; the short version: it serves the statements of one JSONL file in file order,
+docs/RALPH_NOTES.md; the short version: it serves the statements of one JSONL file in file order,
 re-reading the file on every GET, so seeding and `add()` are plain (atomic) file writes.
 """
 

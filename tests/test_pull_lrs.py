@@ -2,7 +2,7 @@
 
 Ralph filters `since` on `timestamp`, sends no Consistent-Through header, caps pages at
 100 statements and serves them in the order they were stored, so the sources here say
-`since_field: timestamp`; see tests/RALPH_NOTES.md.
+`since_field: timestamp`; see docs/RALPH_NOTES.md.
 """
 
 import json
