@@ -41,6 +41,12 @@ example:
     archives each supervisor's digest as out/digests/DATE/<supervisor>.eml without
     mailing it (DATE: today in the policy's time zone, the date of the last run)
 """
+CHECK_EXAMPLE = """\
+example:
+  celedger check statements.ndjson drops/
+    checks every statement against schemas/xapi-statement.schema.json and prints one line
+    a defect, `file:record: statement-id: /json/pointer: message`; exit 1 if any
+"""
 TOP_EXAMPLE = """\
 example:
   celedger run --config sample/config --statements sample/statements --as-of 2026-11-20 --out out
@@ -107,6 +113,8 @@ def parser() -> argparse.ArgumentParser:
     )
     digest.add_argument("--out", type=Path, required=True, help="folder; digests are archived in OUT/digests/DATE/")
     digest.add_argument("--no-send", action="store_true", help="archive only, mail nothing")
+    check = command("check", "check statement files against the xAPI statement schema", CHECK_EXAMPLE)
+    check.add_argument("files", type=Path, nargs="+", metavar="FILE", help="statement files or folders")
     return top
 
 
@@ -158,6 +166,15 @@ def main(argv: list[str] | None = None) -> int:
             for warning in result.warnings:
                 print(f"celedger: warning: {warning}", file=sys.stderr)
             print_summary(result)
+        elif args.command == "check":
+            from pipelines.statement_schema import check
+
+            checked, unreadable = check(args.files)
+            for line in (line for file in checked for line in file.defects):
+                print(line)
+            for error in unreadable:
+                print(f"celedger: error: {error}", file=sys.stderr)
+            return 2 if unreadable else 1 if any(file.defects for file in checked) else 0
         elif args.command == "digest":
             from pipelines.digest import DigestSendError, run_digest
 

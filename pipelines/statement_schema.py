@@ -15,13 +15,16 @@ holding it; and the few rules no JSON Schema can say, comparisons between two va
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
 
 from pipelines import resources
+from pipelines.errors import CeledgerError
+from pipelines.statement_files import StatementFile, discover
 
 SCHEMA_PATH = resources.SCHEMAS / "xapi-statement.schema.json"
 SHOWN = 60  # characters of a value shown in a message
@@ -56,7 +59,7 @@ def shown(value: Any) -> str:
 def rule_at(schema_path: tuple[str | int, ...]) -> tuple[str, str]:
     """The title and description of the deepest schema node along the path that has a title."""
     node: Any = schema()
-    title, description = "statement", ""
+    title, description = "statement", ""  # the root's own description is the schema's, not a rule's
     for part in schema_path:
         try:
             node = node[part]
@@ -87,10 +90,11 @@ WRONG = {
 def message(error: jsonschema_rs.ValidationError) -> str:
     title, description = rule_at(tuple(error.schema_path))
     kind = type(error.kind).__name__
+    said = f" ({description.rstrip('.')})" if description else ""
     if kind == "Required":
-        return f"{title}: {shown(error.kind.property)} is missing ({description.rstrip('.')})"
+        return f"{title}: {shown(error.kind.property)} is missing{said}"
     if kind in WRONG:
-        return f"{title}: {WRONG[kind].format(value=shown(error.instance))} ({description.rstrip('.')})"
+        return f"{title}: {WRONG[kind].format(value=shown(error.instance))}{said}"
     return f"{title}: {one_line(error.message)}"
 
 
@@ -151,3 +155,167 @@ def _get(value: Any, key: str) -> Any:
 
 def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+# `celedger check`: statement files read as `celedger run` reads them, each record checked
+
+
+@dataclass
+class CheckedFile:
+    path: Path
+    records: int
+    defects: list[str]  # `file:record: statement-id: pointer: message`, one per defect
+
+
+class _Decoder:
+    """Strict JSON a record at a time; NaN, Infinity and a key twice in one object are read
+    but noted, as staging quarantines them."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self.decoder = json.JSONDecoder(object_pairs_hook=self.object, parse_constant=self.constant)
+
+    def object(self, pairs: list[tuple[str, Any]]) -> dict:
+        keys = [key for key, _ in pairs]
+        if len(set(keys)) != len(keys):
+            self.problems.append("a key appears twice in one object")
+        return dict(pairs)
+
+    def constant(self, name: str) -> float:
+        self.problems.append(f"not strict JSON ({name})")
+        return float(name.replace("Infinity", "inf"))
+
+    def record(self, text: str, at: int) -> tuple[Any | str, int]:
+        """The value at `at` (or what is wrong with it) and where it ends."""
+        self.problems = []
+        value, end = self.decoder.raw_decode(text, at)
+        return (self.problems[0] if self.problems else value), end
+
+
+def _skip(text: str, at: int) -> int:
+    while at < len(text) and text[at] in " \t\r\n":
+        at += 1
+    return at
+
+
+def _values(text: str) -> list[Any | str]:
+    """Every JSON value in the text, one after another (NDJSON, pretty-printed objects)."""
+    decoder, values, at = _Decoder(), [], _skip(text, 0)
+    while at < len(text):
+        value, at = decoder.record(text, at)
+        values.append(value)
+        at = _skip(text, at)
+    return values
+
+
+def _items(text: str) -> list[Any | str]:
+    """The elements of the one JSON array the text holds."""
+    decoder, values, at = _Decoder(), [], _skip(text, 0)
+    if text[at : at + 1] != "[":
+        raise ValueError("not a JSON array")
+    at = _skip(text, at + 1)
+    if text[at : at + 1] == "]":
+        at += 1
+    else:
+        while True:
+            value, at = decoder.record(text, at)
+            values.append(value)
+            at = _skip(text, at)
+            if text[at : at + 1] == "]":
+                at += 1
+                break
+            if text[at : at + 1] != ",":
+                raise ValueError(f"',' or ']' expected at character {at}")
+            at = _skip(text, at + 1)
+    if _skip(text, at) != len(text):
+        raise ValueError(f"more after the array at character {at}")
+    return values
+
+
+def records(file: StatementFile) -> list[Any | str]:
+    """The file's records in the order `celedger run` numbers them: a parsed value, or a
+    string saying why the record is not a statement's JSON (run quarantines it). A file
+    that cannot be read as statements at all raises CeledgerError, as it stops a run."""
+    if file.form == "empty":
+        return []
+    data = file.path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        if file.form == "array":
+            raise CeledgerError(f"{file.path}: not valid JSON (not UTF-8 text)") from None
+        text = None
+    if text is not None:
+        try:
+            return _items(text) if file.form == "array" else _values(text)
+        except ValueError as err:
+            if file.form == "array" or not _ndjson_at_heart(file, text):
+                raise CeledgerError(f"{file.path}: not valid JSON ({one_line(str(err))})") from None
+    found: list[Any | str] = []  # NDJSON with broken lines: each line a record
+    for line in data.split(b"\n"):
+        line = line.rstrip(b"\r")
+        if not line.strip(b" "):
+            continue
+        try:
+            found.append(_line(line.decode("utf-8")))
+        except UnicodeDecodeError:
+            found.append("not UTF-8 text")
+        except ValueError:
+            found.append("not valid JSON")
+    return found
+
+
+def _line(text: str) -> Any | str:
+    value, end = _Decoder().record(text, _skip(text, 0))
+    if _skip(text, end) != len(text):
+        raise ValueError("more than one value on the line")
+    return value
+
+
+def _ndjson_at_heart(file: StatementFile, text: str) -> bool:
+    """Named .ndjson, or its first line alone is a JSON object (pipelines/load.py)."""
+    if file.path.suffix == ".ndjson":
+        return True
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    try:
+        return isinstance(json.loads(first), dict)
+    except ValueError:
+        return False
+
+
+def check_file(file: StatementFile) -> CheckedFile:
+    found = records(file)
+    defects = []
+    for number, record in enumerate(found, start=1):
+        where = f"{file.path}:{number}"
+        if isinstance(record, str):
+            defects.append(f"{where}: -: : {record}")
+            continue
+        raw_id = record.get("id") if isinstance(record, dict) else None
+        shown_id = raw_id if isinstance(raw_id, str) and raw_id and raw_id.isprintable() and " " not in raw_id else "-"
+        defects += [f"{where}: {shown_id}: {v.pointer}: {v.message}" for v in violations(record)]
+    return CheckedFile(file.path, len(found), defects)
+
+
+def check(paths: list[Path]) -> tuple[list[CheckedFile], list[str]]:
+    """Each statement file under the paths checked; and the one-line errors of those that
+    could not be read."""
+    checked, unreadable = [], []
+    for path in paths:
+        try:
+            files = discover([path])
+        except CeledgerError as err:
+            unreadable.append(str(err))
+            continue
+        for file in files:
+            if path.is_dir():  # named as given, not resolved
+                file = replace(file, path=path / file.path.relative_to(path.resolve()))
+            else:
+                file = replace(file, path=path)
+            try:
+                checked.append(check_file(file))
+            except CeledgerError as err:
+                unreadable.append(str(err))
+            except OSError as err:
+                unreadable.append(f"{file.path}: cannot read statement file ({err.strerror})")
+    return checked, unreadable
