@@ -34,6 +34,12 @@ SHOWN = 60  # characters of a value shown in a message
 class Violation:
     pointer: str  # RFC 6901 JSON pointer into the statement; "" is the statement itself
     message: str  # one line: the rule's title, then what is wrong
+    rule: str = ""  # JSON pointer into the schema: the titled node whose rule failed ("" the statement's)
+
+
+# The shared value forms: a message names the field holding one (its title) and says the
+# form (this one's description), as in "timestamp: ... (An ISO 8601 date and time ...)".
+FORMS = {"/$defs/iri", "/$defs/uuid", "/$defs/timestamp", "/$defs/duration", "/$defs/languageTag"}
 
 
 @cache
@@ -46,7 +52,7 @@ def validator() -> jsonschema_rs.Validator:
     return jsonschema_rs.Draft202012Validator(schema(), validate_formats=False)
 
 
-def pointer(path: list[str | int]) -> str:
+def pointer(path: list[str | int] | tuple[str | int, ...]) -> str:
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
 
 
@@ -55,19 +61,38 @@ def shown(value: Any) -> str:
     return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
 
 
-@cache
-def rule_at(schema_path: tuple[str | int, ...]) -> tuple[str, str]:
-    """The title and description of the deepest schema node along the path that has a title."""
+def resolve(reference: str) -> tuple[Any, list[str]]:
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in reference.removeprefix("#").split("/")[1:]]
     node: Any = schema()
-    title, description = "statement", ""  # the root's own description is the schema's, not a rule's
-    for part in schema_path:
+    for part in parts:
+        node = node[part]
+    return node, parts
+
+
+@cache
+def rule_at(evaluation_path: tuple[str | int, ...]) -> tuple[str, str, str]:
+    """The rule an error's evaluation path ends in: the location and title of the last
+    titled node on it that is not a shared value form, and the description of the last
+    titled node of all (the form's, when the path ends in one)."""
+    node: Any = schema()
+    location: list[str | int] = []
+    rule, title, description = "", "statement", ""  # the root's own description is the schema's
+    for part in evaluation_path:
         try:
-            node = node[part]
+            if part == "$ref":
+                node, location = resolve(node["$ref"])
+            elif part == "$defs" and part not in node:  # a propertyNames error's path goes on from the root
+                node, location = schema()["$defs"], ["$defs"]
+            else:
+                node = node[part]
+                location = [*location, part]
         except (KeyError, IndexError, TypeError):
             break
         if isinstance(node, dict) and "title" in node:
-            title, description = node["title"], node.get("description", "")
-    return title, description
+            description = node.get("description", "")
+            if pointer(location) not in FORMS:
+                rule, title = pointer(location), node["title"]
+    return rule, title, description
 
 
 WRONG = {
@@ -87,8 +112,7 @@ WRONG = {
 }
 
 
-def message(error: jsonschema_rs.ValidationError) -> str:
-    title, description = rule_at(tuple(error.schema_path))
+def message(error: jsonschema_rs.ValidationError, title: str, description: str) -> str:
     kind = type(error.kind).__name__
     said = f" ({description.rstrip('.')})" if description else ""
     if kind == "Required":
@@ -104,30 +128,28 @@ def violations(statement: Any) -> list[Violation]:
     for error in validator().iter_errors(statement):
         path = list(error.instance_path)
         kind = type(error.kind).__name__
+        rule, title, description = rule_at(tuple(error.evaluation_path))
         if kind == "AdditionalProperties":
             found += [
-                Violation(pointer([*path, key]), f"unknown key {shown(key)} (keys are case-sensitive)")
+                Violation(pointer([*path, key]), f"{title}: unknown key {shown(key)} (keys are case-sensitive)", rule)
                 for key in error.kind.unexpected
             ]
         elif kind == "PropertyNames":
             key = error.kind.error.instance
-            title, description = rule_at(tuple(error.schema_path[:-1]))
-            found.append(
-                Violation(
-                    pointer([*path, key]),
-                    f"{title}: the key {shown(key)} is not allowed "
-                    f"({rule_at(tuple(error.schema_path))[1].rstrip('.')})",
-                )
-            )
+            said = f" ({description.rstrip('.')})" if description else ""
+            found.append(Violation(pointer([*path, key]), f"{title}: the key {shown(key)} is not allowed{said}", rule))
         else:
-            found.append(Violation(pointer(path), message(error)))
+            found.append(Violation(pointer(path), message(error, title, description), rule))
     found += score_order(statement)
-    return found
+    return list(dict.fromkeys(found))  # one rule can fail twice alike (dependentRequired)
 
 
 def one_line(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= 160 else text[:159] + "…"
+
+
+SCORE_ORDER = "/$defs/score/description"  # where the schema states the rule this module checks
 
 
 def score_order(statement: Any) -> list[Violation]:
@@ -141,11 +163,11 @@ def score_order(statement: Any) -> list[Violation]:
         low, high, raw = numbers.get("min"), numbers.get("max"), numbers.get("raw")
         at = f"{prefix}/result/score"
         if low is not None and high is not None and low > high:
-            found.append(Violation(f"{at}/min", f"score min: {shown(low)} is above max {shown(high)}"))
+            found.append(Violation(f"{at}/min", f"score min: {shown(low)} is above max {shown(high)}", SCORE_ORDER))
         if raw is not None and low is not None and raw < low:
-            found.append(Violation(f"{at}/raw", f"score raw: {shown(raw)} is below min {shown(low)}"))
+            found.append(Violation(f"{at}/raw", f"score raw: {shown(raw)} is below min {shown(low)}", SCORE_ORDER))
         if raw is not None and high is not None and raw > high:
-            found.append(Violation(f"{at}/raw", f"score raw: {shown(raw)} is above max {shown(high)}"))
+            found.append(Violation(f"{at}/raw", f"score raw: {shown(raw)} is above max {shown(high)}", SCORE_ORDER))
     return found
 
 

@@ -29,9 +29,9 @@ def test_defects_one_line_each_and_exit_1(tmp_path, capsys):
     assert main(["check", str(path)]) == 1
     out = capsys.readouterr().out.splitlines()
     sid = GOOD["id"]
-    assert out[0].startswith(f"{path}:2: {sid}: /timestamp: ISO 8601 timestamp: ")
-    assert f'{path}:3: {sid}: /Verb: unknown key "Verb" (keys are case-sensitive)' in out
-    assert any(line.startswith(f"{path}:3: {sid}: /result/duration: ISO 8601 duration: ") for line in out)
+    assert out[0].startswith(f"{path}:2: {sid}: /timestamp: timestamp: ")
+    assert f'{path}:3: {sid}: /Verb: statement: unknown key "Verb" (keys are case-sensitive)' in out
+    assert any(line.startswith(f"{path}:3: {sid}: /result/duration: result duration: ") for line in out)
     assert any(line.startswith(f'{path}:3: {sid}: : statement: "verb" is missing') for line in out)
     assert out[-1] == f"{path}:4: -: : not valid JSON"
     assert len(out) == 5
@@ -78,7 +78,7 @@ def test_unreadable_file_exit_2(tmp_path, capsys):
     broken.write_text('[{"id": 1},')
     assert main(["check", str(good), str(broken), str(tmp_path / "missing.json")]) == 2
     captured = capsys.readouterr()
-    assert captured.out.startswith(f"{good}:1: nope: /id: UUID: ")
+    assert captured.out.startswith(f"{good}:1: nope: /id: statement id: ")
     assert captured.err.splitlines() == [
         f"celedger: error: {broken}: not valid JSON (Expecting value: line 1 column 12 (char 11))",
         f"celedger: error: {tmp_path / 'missing.json'}: no such statement file or folder",
