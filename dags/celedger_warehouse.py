@@ -57,7 +57,9 @@ def celedger_ledger():
     "Publish the compliance tables (CSV, Parquet), the report and the program-office site.",
 )
 def celedger_publish():
-    @task(outlets=[PUBLISHED])
+    # in the pool too: DuckDB lets no other process open the file, even read-only, while
+    # a load or ledger run writes it, so a publish beside one fails with a lock conflict
+    @task(pool=WAREHOUSE_POOL, outlets=[PUBLISHED])
     def publish_tables() -> dict:
         return run_step("publish")
 
