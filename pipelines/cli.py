@@ -129,24 +129,10 @@ def today_in_policy_zone(config_dir: Path) -> date:
 
 
 def run_command(args: argparse.Namespace, progress: Progress) -> RunResult:
-    """`pipelines.run.run`, stage by stage, with progress between the stages: the same
-    check, one transaction for load and ledger, then publish."""
-    from pipelines import run as stages
+    """`pipelines.run.run`, with each stage shown as it begins."""
+    from pipelines.run import run
 
-    stages.check_as_of(args.as_of)
-    progress.stage("check inputs")
-
-    def load_and_ledger(con, config, files, modes, result, gate) -> None:
-        progress.stage("load")
-        stages.load_stage(con, config, files, args.as_of, modes, result, gate)
-        progress.stage("models")
-        stages.ledger_stage(con, config, args.as_of, args.full, result, gate)
-        progress.stage("gate")  # the audits still running, their verdict, the commit
-
-    result = stages.in_transaction(args.config, args.statements, args.out, args.warehouse, load_and_ledger)
-    progress.stage("publish")
-    stages.publish_stage(result, args.as_of)
-    return result
+    return run(args.config, args.statements, args.as_of, args.out, args.warehouse, args.full, on_stage=progress.stage)
 
 
 def main(argv: list[str] | None = None) -> int:
