@@ -3,6 +3,7 @@
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -16,7 +17,7 @@ import pytest
 
 from pipelines.cli import main
 from tests.lrs_server import FakeLRS, page
-from tests.support import COMPLETED, MODULE, statement
+from tests.support import COMPLETED, MODULE, Program, statement
 
 pytestmark = pytest.mark.system  # the command line as a separate process
 
@@ -37,11 +38,25 @@ def fingerprint(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-@pytest.fixture
-def published(program):
-    """A program that has run once, so there is a warehouse and outputs to protect."""
+@pytest.fixture(scope="module")
+def published_once(tmp_path_factory):
+    """One program that has run once, and a copy of it as it stood then."""
+    program = Program(tmp_path_factory.mktemp("published"))
     program.add("good.ndjson", [statement("a", "ann.peer@va.example.gov", COMPLETED, MODULE, "2026-01-05T15:00:00Z")])
     assert celedger(program).returncode == 0
+    snapshot = tmp_path_factory.mktemp("snapshot") / "program"
+    shutil.copytree(program.root, snapshot, symlinks=True)  # modification times kept: nothing looks new
+    return program, snapshot
+
+
+@pytest.fixture
+def published(published_once):
+    """A program that has run once, so there is a warehouse and outputs to protect: the
+    module's one run, put back as it was (same paths, same times) before each test."""
+    program, snapshot = published_once
+    shutil.rmtree(program.root)
+    shutil.copytree(snapshot, program.root, symlinks=True)
+    program.out = program.root / "out"
     return program
 
 
