@@ -10,7 +10,6 @@ import html
 import ipaddress
 import re
 import shutil
-import socket
 import sys
 from datetime import date
 from email import policy
@@ -23,6 +22,7 @@ from aiosmtpd.smtp import AuthResult
 
 from pipelines.digest import DigestSendError, SmtpServer, build_digests, load_settings, run_digest, smtp_server
 from pipelines.errors import CeledgerError
+from tests.lrs_server import free_port
 from tests.support import (
     CATALOG,
     COMMENTED,
@@ -68,12 +68,6 @@ class Inbox:
 
     def by_supervisor(self) -> dict[str, email.message.EmailMessage]:
         return {m["X-Celedger-Supervisor"]: m for m in self.messages}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start_server(request, inbox: Inbox, **smtp_options) -> Inbox:

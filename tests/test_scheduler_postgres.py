@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.postgres_server import PostgresServer, free_port
+from tests.lrs_server import free_port
+from tests.postgres_server import PostgresServer
 from tests.test_dags import VENV_BIN, airflow_env, make_deployment
 
 pytestmark = pytest.mark.system  # Airflow on PostgreSQL
