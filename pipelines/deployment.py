@@ -72,7 +72,9 @@ SEEDED = ".celedger-sample-seeded"
 INBOXES = {"lms": ["lms-completions.json"], "course-forum": ["course-forum"]}
 
 
-def prepare_sample(home: Path, sample: Path = SAMPLE, smtp_port: int | None = None) -> list[str]:
+def prepare_sample(
+    home: Path, sample: Path = SAMPLE, smtp_port: int | None = None, smtp_host: str = "127.0.0.1"
+) -> list[str]:
     """The sample program as a deployment under `home` (the embedded $AIRFLOW_HOME, or the
     compose file's deploy/): its config copied to home/config (every start, so a changed
     sample config is picked up), a digest.yaml for a local SMTP catcher when `smtp_port` is
@@ -86,9 +88,12 @@ def prepare_sample(home: Path, sample: Path = SAMPLE, smtp_port: int | None = No
             write_atomically(config / path.name, path.read_bytes())
     done = [f"config: {sample / 'config'} -> {config}"]
     if smtp_port:
-        digest = f"# the embedded deployment's SMTP catcher (written at each start)\nsmtp_host: 127.0.0.1\nsmtp_port: {smtp_port}\nsender: celedger-digest@localhost\n"  # noqa: E501
+        digest = (
+            "# the sample deployment's SMTP catcher (written at each start)\n"
+            f"smtp_host: {smtp_host}\nsmtp_port: {smtp_port}\nsender: celedger-digest@localhost\n"
+        )
         write_atomically(config / "digest.yaml", digest.encode())
-        done.append(f"digests: sent to the SMTP catcher on 127.0.0.1:{smtp_port}")
+        done.append(f"digests: sent to the SMTP catcher on {smtp_host}:{smtp_port}")
     marker = home / SEEDED
     if marker.exists():
         return [*done, f"sources: seeded before ({marker}); nothing copied again"]
@@ -174,9 +179,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("home", type=Path, help="the deployment folder ($AIRFLOW_HOME, or deploy/ for compose)")
     parser.add_argument("--sample", type=Path, default=SAMPLE, help="the sample program (default: %(default)s)")
-    parser.add_argument("--smtp-port", type=int, help="write a digest.yaml for an SMTP catcher on 127.0.0.1")
+    parser.add_argument("--smtp-port", type=int, help="write a digest.yaml for an SMTP catcher on this port")
+    parser.add_argument("--smtp-host", default="127.0.0.1", help="the SMTP catcher's host (default: %(default)s)")
     args = parser.parse_args(argv)
-    for line in prepare_sample(args.home, args.sample, args.smtp_port):
+    for line in prepare_sample(args.home, args.sample, args.smtp_port, args.smtp_host):
         print(f"celedger sample: {line}", file=sys.stderr)
     return 0
 
