@@ -111,20 +111,35 @@ def load_config(folder: Path) -> Config:
     )
 
 
-def read_policy(path: Path) -> Policy:
+def read_yaml(path: Path) -> object:
+    """A YAML config file's data ({} when it is empty); one that is not YAML is one line."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         raise CeledgerError(f"{path}: not valid YAML ({one_line(err)})") from None
-    data = {} if data is None else data
+    return {} if data is None else data
+
+
+def schema_violation(path: Path, data: object, schema_name: str, pick=None) -> str | None:
+    """The violation of schemas/<schema_name> that best explains what is wrong with a
+    config file, as the one line every config error reads like: `file: where: what`.
+    `pick` may choose a more telling error than jsonschema's best match."""
+    schema = json.loads((SCHEMAS / schema_name).read_text())
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
+    if error is None:
+        return None
+    error = pick(error) if pick else error
+    where = ".".join(str(p) for p in error.absolute_path) or "top level"
+    return f"{path}: {where}: {one_line(error.message)}"
+
+
+def read_policy(path: Path) -> Policy:
+    data = read_yaml(path)
     for where, value in numbers(data):
         if not math.isfinite(value):  # YAML's .inf and .nan pass every minimum and maximum
             raise CeledgerError(f"{path}: {where}: not a finite number ({value})")
-    schema = json.loads((SCHEMAS / "policy.schema.json").read_text())
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
-    if error is not None:
-        where = ".".join(str(p) for p in error.absolute_path) or "top level"
-        raise CeledgerError(f"{path}: {where}: {one_line(error.message)}")
+    if violation := schema_violation(path, data, "policy.schema.json"):
+        raise CeledgerError(violation)
     timezone = data.get("timezone", "UTC")
     try:
         ZoneInfo(timezone)

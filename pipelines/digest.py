@@ -17,7 +17,6 @@ import dataclasses
 import email.policy
 import hashlib
 import io
-import json
 import os
 import smtplib
 import ssl
@@ -32,11 +31,9 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import duckdb
-import jsonschema
-import yaml
 
 from pipelines import resources
-from pipelines.config import SCHEMAS, one_line, read_policy
+from pipelines.config import one_line, read_policy, read_yaml, schema_violation
 from pipelines.connections import airflow_connection
 from pipelines.errors import CeledgerError
 from pipelines.pages import render
@@ -78,25 +75,14 @@ def load_settings(config_dir: Path) -> DigestSettings:
     if not path.is_file():
         return DigestSettings(path=path)
     data = read_yaml(path)
-    schema = json.loads((SCHEMAS / "digest.schema.json").read_text())
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
-    if error is not None:
-        where = ".".join(str(p) for p in error.absolute_path) or "top level"
-        raise CeledgerError(f"{path}: {where}: {one_line(error.message)}")
+    if violation := schema_violation(path, data, "digest.schema.json"):
+        raise CeledgerError(violation)
     if "conn_id" in data and "username_env" in data:
         raise CeledgerError(f"{path}: give either conn_id or username_env/password_env, not both")
     if "sender" in data:
         check_sender(path, data["sender"])
     check_subject(path, data.get("subject", DEFAULT_SUBJECT))
     return DigestSettings(path=path, **data)
-
-
-def read_yaml(path: Path) -> dict:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise CeledgerError(f"{path}: not valid YAML ({one_line(err)})") from None
-    return {} if data is None else data
 
 
 def check_sender(path: Path, sender: str) -> None:

@@ -3,15 +3,11 @@ names environment variables, or an Airflow connection, that hold its credentials
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import jsonschema
-import yaml
-
-from pipelines.config import SCHEMAS, one_line
+from pipelines.config import read_yaml, schema_violation
 from pipelines.connections import airflow_connection
 from pipelines.errors import CeledgerError
 from pipelines.lrs_client import redact
@@ -40,23 +36,21 @@ class Source:
     path: Path | None = None
 
 
+def claimed_kind(error):
+    """For a source that fits neither kind: what is wrong for the kind it claims to be."""
+    if error.parent is not None and error.parent.validator == "oneOf":
+        claimed = {"lrs": 0, "inbox": 1}.get(error.parent.instance.get("kind"))
+        return next((b for b in error.parent.context if b.relative_schema_path[0] == claimed), error)
+    return error
+
+
 def load_sources(config_dir: Path) -> list[Source]:
     path = Path(config_dir) / "sources.yaml"
     if not path.is_file():
         raise CeledgerError(f"{path}: missing config file")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise CeledgerError(f"{path}: not valid YAML ({one_line(err)})") from None
-    schema = json.loads((SCHEMAS / "sources.schema.json").read_text())
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(data))
-    if error is not None:
-        # a source that fits neither kind: say what is wrong for the kind it claims to be
-        if error.parent is not None and error.parent.validator == "oneOf":
-            claimed = {"lrs": 0, "inbox": 1}.get(error.parent.instance.get("kind"))
-            error = next((b for b in error.parent.context if b.relative_schema_path[0] == claimed), error)
-        where = ".".join(str(p) for p in error.absolute_path) or "top level"
-        raise CeledgerError(redact(f"{path}: {where}: {one_line(error.message)}"))
+    data = read_yaml(path)
+    if violation := schema_violation(path, data, "sources.schema.json", pick=claimed_kind):
+        raise CeledgerError(redact(violation))
     sources = []
     for entry in data["sources"]:
         fields = dict(entry)
