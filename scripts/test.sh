@@ -6,6 +6,7 @@ bash scripts/setup.sh
 bash scripts/setup-ralph.sh >/dev/null  # the LRS the pull tests talk to
 bash scripts/setup-browser.sh           # Chromium and tesseract, for the report site's browser test
 bash scripts/setup-postgres.sh          # PostgreSQL, for the scheduler test
+bash scripts/setup-compose-schema.sh    # the Compose Specification's JSON Schema, for the compose file test
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 bash scripts/check-wheel.sh
