@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from pipelines.files import atomic_write
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -85,20 +87,20 @@ def prepare_sample(
     config.mkdir(parents=True, exist_ok=True)
     for path in sorted((sample / "config").iterdir()):
         if path.is_file() and not path.name.startswith("."):
-            write_atomically(config / path.name, path.read_bytes())
+            write_seeded(config / path.name, path.read_bytes())
     done = [f"config: {sample / 'config'} -> {config}"]
     if smtp_port:
         digest = (
             "# the sample deployment's SMTP catcher (written at each start)\n"
             f"smtp_host: {smtp_host}\nsmtp_port: {smtp_port}\nsender: celedger-digest@localhost\n"
         )
-        write_atomically(config / "digest.yaml", digest.encode())
+        write_seeded(config / "digest.yaml", digest.encode())
         done.append(f"digests: sent to the SMTP catcher on {smtp_host}:{smtp_port}")
     marker = home / SEEDED
     if marker.exists():
         return [*done, f"sources: seeded before ({marker}); nothing copied again"]
     done += seed_sources(home, sample / "statements")
-    write_atomically(marker, b"seeded from " + str(sample / "statements").encode() + b"\n")
+    write_seeded(marker, b"seeded from " + str(sample / "statements").encode() + b"\n")
     return done
 
 
@@ -109,12 +111,12 @@ def seed_sources(home: Path, statements: Path) -> list[str]:
     lines = (statements / "webinar-platform.ndjson").read_text(encoding="utf-8").splitlines(keepends=True)
     served, kept = split_for_ralph(lines)
     store = home / "ralph" / "data" / LRS_FILE
-    write_atomically(store, "".join(served).encode())
+    write_seeded(store, "".join(served).encode())
     done = [f"{LRS_SOURCE}: {len(served)} statements into Ralph's store {store}"]
     vendor = home / "inbox" / "vendor-drop"
     vendor.mkdir(parents=True, exist_ok=True)
     if kept:
-        write_atomically(vendor / KEPT_FROM_LRS, "".join(kept).encode())
+        write_seeded(vendor / KEPT_FROM_LRS, "".join(kept).encode())
         done.append(f"{LRS_SOURCE}: {len(kept)} statements Ralph cannot serve as they are into {vendor}")
     for inbox, names in INBOXES.items():
         folder = home / "inbox" / inbox
@@ -124,7 +126,7 @@ def seed_sources(home: Path, statements: Path) -> list[str]:
             files = sorted(source.glob("*.*json")) if source.is_dir() else [source]
             for path in files:
                 if not path.name.startswith(("_", ".")):
-                    write_atomically(folder / path.name, path.read_bytes())
+                    write_seeded(folder / path.name, path.read_bytes())
                     done.append(f"{inbox}: {path.name} into {folder}")
     return done
 
@@ -165,11 +167,10 @@ def offset_timestamp(statement: dict) -> bool:
         return False
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")  # Ralph's glob and the inbox skip dot files
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+def write_seeded(path: Path, data: bytes) -> None:
+    """Whole or not at all, and readable by other accounts: Ralph's container reads them
+    in docker-compose.yml."""
+    atomic_write(path, data, mode=0o644)
 
 
 def main(argv: list[str] | None = None) -> int:

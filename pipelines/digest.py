@@ -36,6 +36,7 @@ from pipelines import resources
 from pipelines.config import one_line, read_policy, read_yaml, schema_violation
 from pipelines.connections import airflow_connection
 from pipelines.errors import CeledgerError
+from pipelines.files import atomic_write
 from pipelines.pages import render
 
 SQL = resources.DIGEST_SQL
@@ -554,10 +555,7 @@ def file_name(supervisor_id: str) -> str:
 def write_archive(message: EmailMessage, path: Path) -> Path:
     """Written whole or not at all, so a crash never leaves half a message to resend; with
     CRLF line ends, as the message goes over the wire (and as RFC 5322 .eml files are)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    scratch = path.with_name(f".{path.name}.tmp")
-    scratch.write_bytes(message.as_bytes(policy=email.policy.SMTP))
-    scratch.replace(path)
+    atomic_write(path, message.as_bytes(policy=email.policy.SMTP))
     return path
 
 

@@ -30,12 +30,11 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from pipelines.errors import CeledgerError
+from pipelines.files import DIR_MODE, FILE_MODE, atomic_write
 
 STATE = "_state"
 LOCK = "pull.lock"
 LOCK_WAIT_SECONDS = 300.0  # how long a pull waits for another one on the same landing zone
-FILE_MODE = 0o640
-DIR_MODE = 0o750
 
 
 class LandingError(CeledgerError):
@@ -162,24 +161,3 @@ def state_problem(data) -> str | None:
     if not all(isinstance(e, dict) and isinstance(e.get("file"), str) for e in data.get("manifest", [])):
         return "manifest holds an entry without a file"
     return None
-
-
-def atomic_write(path: Path, body: bytes, scratch: Path | None = None) -> None:
-    """Write to a scratch file, flush it to disk, then rename it over `path`. A scratch
-    file that could not be written whole (a full disk) is removed."""
-    scratch = scratch or path.with_name(f".{path.name}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
-    try:
-        with open(os.open(scratch, flags, FILE_MODE), "wb") as handle:
-            handle.write(body)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        scratch.unlink(missing_ok=True)
-        raise
-    os.replace(scratch, path)
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)

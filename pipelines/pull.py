@@ -29,7 +29,8 @@ from pathlib import Path
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from pipelines.errors import CeledgerError
-from pipelines.landing import DIR_MODE, Landing, SourceState
+from pipelines.files import DIR_MODE
+from pipelines.landing import Landing, SourceState
 from pipelines.lrs_client import LRSClient, Page, PullError, Transient, one_line, redact
 from pipelines.sources import Source, load_sources, lrs_credentials
 from pipelines.statement_files import SUFFIXES
