@@ -62,7 +62,9 @@ def run(
     """
     check_as_of(as_of)
     on_stage("check inputs")
-    result = in_transaction(config_dir, statement_paths, out, warehouse_path, load_and_ledger(as_of, full, on_stage))
+    result = in_transaction(
+        config_dir, statement_paths, as_of, out, warehouse_path, load_and_ledger(as_of, full, on_stage)
+    )
     on_stage("publish")
     publish_stage(result, as_of)
     return result
@@ -74,6 +76,7 @@ def load(config_dir: Path, statement_paths: list[Path], as_of: date, out: Path, 
     return in_transaction(
         config_dir,
         statement_paths,
+        as_of,
         out,
         warehouse_path,
         lambda con, config, files, modes, result, gate: load_stage(con, config, files, as_of, modes, result, gate),
@@ -86,6 +89,7 @@ def build_ledger(config_dir: Path, as_of: date, out: Path, warehouse_path: Path,
     return in_transaction(
         config_dir,
         [],
+        as_of,
         out,
         warehouse_path,
         lambda con, config, files, modes, result, gate: ledger_stage(con, config, as_of, full, result, gate),
@@ -105,6 +109,7 @@ def build(
     return in_transaction(
         config_dir,
         statement_paths,
+        as_of,
         Path(warehouse_path).parent,
         warehouse_path,
         load_and_ledger(as_of, full),
@@ -139,6 +144,7 @@ def load_and_ledger(as_of: date, full: bool, on_stage: Callable[[str], None] = l
 def in_transaction(
     config_dir: Path,
     statement_paths: list[Path],
+    as_of: date,
     out: Path,
     warehouse_path: Path | None,
     stage: Stage,
@@ -160,7 +166,11 @@ def in_transaction(
             con = warehouse.connect(result.warehouse)
             try:
                 con.execute("begin transaction")
-                con.execute(warehouse.DDL.read_text())
+                step = time.perf_counter()
+                warehouse.load_config_tables(con, config)  # once a run, for every stage in it
+                warehouse.define_policy(con, config)
+                warehouse.define_as_of(con, config, as_of)
+                result.timings["config tables"] = time.perf_counter() - step
                 gate = quality.Gate(result.out / "data_docs") if audited else None
                 stage(con, config, files, modes, result, gate)
                 if gate is not None:
@@ -231,11 +241,6 @@ def load_stage(
 ) -> None:
     timings = result.timings
     step = time.perf_counter()
-    warehouse.load_config_tables(con, config)
-    warehouse.define_policy(con, config)
-    warehouse.define_as_of(con, config, as_of)
-    timings["config tables"] = time.perf_counter() - step
-    step = time.perf_counter()
     batch_id = con.execute("select coalesce(max(batch_id), 0) + 1 from loaded_files").fetchone()[0]
     fresh = new_files(con, files)
     result.records_loaded = load_files(con, fresh, batch_id, modes, as_of)
@@ -258,9 +263,6 @@ def ledger_stage(
 ) -> None:
     """Credit, the book and compliance for the batches loaded since the last ledger stage."""
     timings = result.timings
-    warehouse.load_config_tables(con, config)
-    warehouse.define_policy(con, config)
-    warehouse.define_as_of(con, config, as_of)
     fingerprint = run_fingerprint(config)
     previous = state(con, "fingerprint")
     result.full_pass = full or previous != fingerprint
