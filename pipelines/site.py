@@ -7,7 +7,9 @@ template under pipelines/templates/site/ (rendered with the environment of
 pipelines/pages.py, so every printed value is escaped), charts are inline SVG drawn by
 template macros, and one stylesheet (`site.css`) is linked from every page: no
 JavaScript, nothing from the network. The output depends only on the warehouse, the
-as-of date and the time zone, so the same warehouse gives byte-identical files.
+as-of date and the time zone, so the same warehouse gives byte-identical files. A rerun
+redraws only the worker pages whose digest (of everything the page shows) changed and
+hard-links the others from the old site (pipelines/site_writer.py).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
+import jinja2
 
 from pipelines import pages, resources
 from pipelines.errors import CeledgerError
@@ -36,10 +39,13 @@ from pipelines.site_writer import (
     connection,
     drawing_pool,
     processes,
+    read_manifest,
     read_only_file,
+    reuse_page,
     scratch_folder,
     swap_in,
     wait_for,
+    write_manifest,
     write_page,
 )
 
@@ -488,6 +494,16 @@ def scope_page(report: Report, scope: Scope) -> str:
     )
 
 
+def worker_links(page: PagePath, w: tuple) -> dict[str, str | None]:
+    """A worker page's links to its facility, region and supervisor (none without a page);
+    with the page's own path, all a worker page shows of the other pages."""
+    return {
+        "facility": page.to(Scope("facility", w.region, w.facility)),
+        "region": page.to(Scope("region", w.region)),
+        "supervisor": page.to(w.supervisor_id) if w.supervisor_id else None,
+    }
+
+
 def worker_page(report: Report, rows: list[tuple], entries: list[tuple]) -> str:
     """A worker's page: `rows`, their compliance rows by period; `entries`, their ledger entries."""
     w = rows[-1]
@@ -502,11 +518,7 @@ def worker_page(report: Report, rows: list[tuple], entries: list[tuple]) -> str:
         kind="worker",
         key=w.worker_id,
         w=w,
-        links={
-            "facility": page.to(facility),
-            "region": page.to(Scope("region", w.region)),
-            "supervisor": page.to(w.supervisor_id) if w.supervisor_id else None,
-        },
+        links=worker_links(page, w),
         periods=[
             (p, by_period.get(p.label), book.get(p.label, []))
             for p in report.newest_first()
@@ -515,9 +527,9 @@ def worker_page(report: Report, rows: list[tuple], entries: list[tuple]) -> str:
     )
 
 
-def worker_pages(report: Report, entries: Iterator[tuple]) -> Iterator[tuple[str, str]]:
-    """(path, page) of each worker with a compliance row, merging their rows with the book's
-    entries (both by worker id)."""
+def worker_inputs(report: Report, entries: Iterator[tuple]) -> Iterator[tuple[list[tuple], list[tuple]]]:
+    """(compliance rows, ledger entries) of each worker with a compliance row, merging the
+    two streams (both by worker id)."""
     book = groupby(entries, key=attrgetter("worker_id"))
     pending = next(book, None)
     for worker_id, rows in groupby(report.workers, key=attrgetter("worker_id")):
@@ -526,7 +538,40 @@ def worker_pages(report: Report, entries: Iterator[tuple]) -> Iterator[tuple[str
             if pending[0] == worker_id:
                 mine = list(pending[1])
             pending = next(book, None)
-        yield report.paths[worker_id], worker_page(report, list(rows), mine)
+        yield list(rows), mine
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> bytes:
+    """A digest of what turns a page's rows into its bytes: the site's code, the escaping,
+    the templates and Jinja2's version."""
+    digest = hashlib.sha256(jinja2.__version__.encode())
+    code = [Path(__file__), Path(__file__).with_name("site_writer.py"), Path(pages.__file__)]
+    for source in [*code, *sorted(p for p in (resources.TEMPLATES / "site").iterdir() if p.is_file())]:
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    return digest.digest()
+
+
+def page_digest(report: Report, rows: list[tuple], entries: list[tuple]) -> str:
+    """A digest of everything a worker page shows: its rows and entries, its path and links,
+    the as-of date, time zone and periods, and the code drawing it."""
+    page = PagePath(report, report.paths[rows[-1].worker_id])
+    shown = (report.as_of, report.timezone, report.periods, page.path, worker_links(page, rows[-1]), rows, entries)
+    return hashlib.blake2b(code_digest() + repr(shown).encode(), digest_size=16).hexdigest()
+
+
+def write_worker_pages(
+    report: Report, entries: Iterator[tuple], folder: Path, old_site: Path, previous: dict[str, str]
+) -> dict[str, str]:
+    """Write each worker's page into `folder`, or hard-link it from `old_site` if its digest
+    is the one `previous` (the old site's manifest) has; return each page's digest."""
+    digests = {}
+    for rows, mine in worker_inputs(report, entries):
+        path = report.paths[rows[-1].worker_id]
+        digests[path] = page_digest(report, rows, mine)
+        if previous.get(path) != digests[path] or not reuse_page(old_site, folder, path):
+            write_page(folder, path, worker_page(report, rows, mine))
+    return digests
 
 
 # ---------------------------------------------------------------------------- writing
@@ -540,7 +585,8 @@ def write_site(
     `timezone` (the policy's IANA zone) is the zone ledger times are shown in; without it,
     the one the warehouse records in `run_state` (key `timezone`), else UTC. The folder is
     built beside the old one and swapped in, so pages of workers who left the tables do
-    not linger and a failure leaves the previous site whole. `parallel` (by default, from
+    not linger and a failure leaves the previous site whole; worker pages whose digest is
+    the old manifest's are hard-linked from the old site instead of drawn. `parallel` (by default, from
     PARALLEL_ROWS compliance rows on more than one core) has other processes draw the
     worker pages, each from its own read-only connection: `con` must have the warehouse
     file open read-only (else the pages are drawn here).
@@ -557,22 +603,26 @@ def write_site(
             (scratch / folder).mkdir()
         shutil.copyfile(STYLESHEET, scratch / "site.css")
         database = read_only_file(con)
+        old_site = out / "site"
+        previous = read_manifest(old_site)
         if parallel is None:
             parallel = len(report.workers) >= PARALLEL_ROWS and processes() > 0
         if parallel and database is not None:
             with drawing_pool(max(processes(), 2)) as pool:
                 shared = Report(as_of, timezone, report.periods, {}, {}, [], {}, report.paths)
-                jobs = [
-                    pool.submit(draw_worker_pages, database, shared, scratch, first, following)
-                    for first, following in worker_slices(report)
-                ]
+                jobs = []
+                for first, following, ids in worker_slices(report):
+                    theirs = {p: previous[p] for p in (report.paths[w] for w in ids) if p in previous}
+                    args = (database, shared, scratch, old_site, theirs, first, following)
+                    jobs.append(pool.submit(draw_worker_pages, *args))
                 write_scope_pages(scratch, report)
-                wait_for(jobs)
+                digests = {path: d for drawn in wait_for(jobs) for path, d in drawn.items()}
         else:
             write_scope_pages(scratch, report)
-            for path, content in worker_pages(report, ledger_entries(con, as_of, timezone)):
-                write_page(scratch, path, content)
-        swap_in(scratch, out / "site")
+            entries = ledger_entries(con, as_of, timezone)
+            digests = write_worker_pages(report, entries, scratch, old_site, previous)
+        write_manifest(scratch, digests)
+        swap_in(scratch, old_site)
     return out / "site" / "index.html"
 
 
@@ -581,23 +631,30 @@ def write_scope_pages(folder: Path, report: Report) -> None:
         write_page(folder, report.paths[scope], scope_page(report, scope))
 
 
-def worker_slices(report: Report) -> list[tuple[str | None, str | None]]:
-    """(first, next) worker ids of each job: SLICE_WORKERS workers each, the first and
+def worker_slices(report: Report) -> list[tuple[str | None, str | None, list[str]]]:
+    """(first, next, worker ids) of each job: SLICE_WORKERS workers each, the first and
     last open-ended."""
     ids = sorted({w.worker_id for w in report.workers})
-    starts = ids[::SLICE_WORKERS][1:]
-    return list(zip([None, *starts], [*starts, None], strict=True))
+    chunks = [ids[i : i + SLICE_WORKERS] for i in range(0, len(ids), SLICE_WORKERS)]
+    starts = [chunk[0] for chunk in chunks[1:]]
+    return list(zip([None, *starts], [*starts, None], chunks, strict=True))
 
 
-def draw_worker_pages(database: str, report: Report, folder: Path, first: str | None, following: str | None) -> int:
-    """In a drawing process: write the pages of the workers from `first` up to `following`."""
+def draw_worker_pages(
+    database: str,
+    report: Report,
+    folder: Path,
+    old_site: Path,
+    previous: dict[str, str],
+    first: str | None,
+    following: str | None,
+) -> dict[str, str]:
+    """In a drawing process: write (or link) the pages of the workers from `first` up to
+    `following`; their digests."""
     con = connection(database)
     report.workers = query(con, "workers", {"tz": report.timezone, "first": first, "next": following})
-    drawn = 0
-    for path, content in worker_pages(report, ledger_entries(con, report.as_of, report.timezone, first, following)):
-        write_page(folder, path, content)
-        drawn += 1
-    return drawn
+    entries = ledger_entries(con, report.as_of, report.timezone, first, following)
+    return write_worker_pages(report, entries, folder, old_site, previous)
 
 
 def recorded_timezone(con: duckdb.DuckDBPyConnection) -> str:

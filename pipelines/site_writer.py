@@ -6,6 +6,10 @@ with more than one core they are drawn by a `ProcessPoolExecutor` (spawned, so n
 inherits DuckDB's threads or locks), each process opening the warehouse read-only on its
 own and writing its pages straight into the scratch folder, while this process draws the
 summary pages. A failure anywhere removes the scratch folder and leaves the old site.
+
+A rerun redraws only the worker pages whose input changed: the site keeps a manifest
+(`.manifest`, a digest per worker page of everything the page shows), and a page whose
+digest is the same as last time is hard-linked from the old site into the new one.
 """
 
 from __future__ import annotations
@@ -23,9 +27,34 @@ import duckdb
 
 from pipelines.errors import CeledgerError
 
+MANIFEST = ".manifest"  # in the site folder: "<digest> <page path>" per worker page
+
 
 def write_page(folder: Path, path: str, content: str) -> None:
     (folder / path).write_bytes(content.encode("utf-8"))
+
+
+def reuse_page(old_site: Path, folder: Path, path: str) -> bool:
+    """Hard-link the old site's page into the new one; False if that cannot be done."""
+    try:
+        os.link(old_site / path, folder / path)
+    except OSError:  # no such page, or a file system without hard links
+        return False
+    return True
+
+
+def read_manifest(site: Path) -> dict[str, str]:
+    """The page digests the site at `site` was drawn from (none if it has no manifest)."""
+    try:
+        lines = (site / MANIFEST).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return {}
+    return {path: digest for digest, _, path in (line.partition(" ") for line in lines)}
+
+
+def write_manifest(folder: Path, digests: dict[str, str]) -> None:
+    text = "".join(f"{digests[path]} {path}\n" for path in sorted(digests))
+    (folder / MANIFEST).write_text(text, encoding="utf-8")
 
 
 @contextmanager
@@ -75,13 +104,15 @@ def drawing_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def wait_for(jobs: list[Future]) -> None:
-    """Wait for every job; the first failure is raised, naming what went wrong."""
+def wait_for(jobs: list[Future]) -> list:
+    """Every job's result; the first failure is raised, naming what went wrong."""
+    results = []
     for job in jobs:
         try:
-            job.result()
+            results.append(job.result())
         except Exception as err:
             raise CeledgerError(f"drawing the site's pages failed: {type(err).__name__}: {err}") from err
+    return results
 
 
 # one read-only connection per drawing process and warehouse, opened by its first job

@@ -359,12 +359,14 @@ def test_a_rerun_rewrites_the_site_as_a_site_drawn_afresh(program, tmp_path):
     program.add("2.ndjson", [statement("b", bob, COMPLETED, MODULE, "2026-01-06T15:00:00Z")])
     program.run()
     site = program.out / "site"
-    ann_before = (site / "worker" / "w1.html").read_bytes()
+    ann_page, bob_page = site / "worker" / "w1.html", site / "worker" / "w2.html"
+    ann_before, ann_inode, bob_inode = ann_page.read_bytes(), ann_page.stat().st_ino, bob_page.stat().st_ino
 
     program.add("3.ndjson", [statement("c", bob, COMPLETED, COURSE, "2026-02-01T15:00:00Z")])
     result = program.run()
-    assert (site / "worker" / "w1.html").read_bytes() == ann_before  # Ann's page: the same bytes
-    assert "Wellness and Recovery Promotion" in (site / "worker" / "w2.html").read_text()
+    assert ann_page.read_bytes() == ann_before and ann_page.stat().st_ino == ann_inode  # linked, not redrawn
+    assert bob_page.stat().st_ino != bob_inode  # Bob's page: redrawn
+    assert "Wellness and Recovery Promotion" in bob_page.read_text()
 
     def afresh(as_of: date) -> dict[str, str]:
         con = duckdb.connect(str(result.warehouse), read_only=True)
@@ -375,7 +377,7 @@ def test_a_rerun_rewrites_the_site_as_a_site_drawn_afresh(program, tmp_path):
 
     assert tree_digest(site) == afresh(AS_OF)
     program.run(as_of="2026-11-27")  # a new as-of date shows on every page
-    assert (site / "worker" / "w1.html").read_bytes() != ann_before
+    assert ann_page.read_bytes() != ann_before and ann_page.stat().st_ino != ann_inode
     assert tree_digest(site) == afresh(date(2026, 11, 27))
 
 
@@ -384,6 +386,10 @@ def test_other_processes_draw_the_same_pages_and_their_failure_leaves_the_old_si
     con = duckdb.connect(str(sample["warehouse"]), read_only=True)
     try:
         site = write_site(con, tmp_path, AS_OF, timezone=sample["timezone"], parallel=True).parent
+        assert tree_digest(site) == tree_digest(sample["site"])
+        inodes = {p.name: p.stat().st_ino for p in (site / "worker").iterdir()}
+        write_site(con, tmp_path, AS_OF, timezone=sample["timezone"], parallel=True)  # nothing changed
+        assert {p.name: p.stat().st_ino for p in (site / "worker").iterdir()} == inodes  # every page linked
         assert tree_digest(site) == tree_digest(sample["site"])
 
         # the drawing processes are given a warehouse that is not there: each fails to open it
