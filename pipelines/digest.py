@@ -38,19 +38,12 @@ from pipelines.connections import airflow_connection
 from pipelines.errors import CeledgerError
 from pipelines.files import atomic_write
 from pipelines.pages import render
+from pipelines.vocabulary import NEED_ATTENTION, Period, hours, period_containing, status_words
 
 SQL = resources.DIGEST_SQL
 DEFAULT_SUBJECT = "CE compliance digest for {supervisor_name}, as of {as_of}"
 SUBJECT_FIELDS = "supervisor_name, supervisor_id, as_of, period, at_risk, pending"
 TIMEOUT_SECONDS = 30
-ATTENTION = ("at_risk", "non_compliant")
-STATUS_LABELS = {
-    "at_risk": "at risk",
-    "on_track": "on track",
-    "non_compliant": "not compliant",
-    "compliant": "compliant",
-    "separated": "separated",
-}
 
 
 # --- settings ---------------------------------------------------------------------------
@@ -183,13 +176,6 @@ class PendingCredit:
 
 
 @dataclass(frozen=True)
-class Period:
-    label: str
-    start: date
-    end: date
-
-
-@dataclass(frozen=True)
 class Digest:
     supervisor_id: str
     supervisor_name: str
@@ -247,12 +233,10 @@ def current_period(con: duckdb.DuckDBPyConnection, as_of: date) -> Period:
         raise CeledgerError(
             f"the warehouse's compliance is as of {computed[1]}, not {as_of}: run `celedger run --as-of {as_of}` first"
         )
-    row = con.execute(
-        "select period, start_date, end_date from cfg_periods where ? between start_date and end_date", [as_of]
-    ).fetchone()
-    if row is None:
+    period = period_containing(con, as_of)
+    if period is None:
         raise CeledgerError(f"the warehouse has no period containing {as_of}")
-    return Period(*row)
+    return period
 
 
 def fetch(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> list[dict]:
@@ -315,7 +299,7 @@ def compose(
     credits: list[PendingCredit],
     subject: str,
 ) -> Digest:
-    attention = [m for m in members if m.status in ATTENTION]
+    attention = [m for m in members if m.status in NEED_ATTENTION]
     attention.sort(key=lambda m: (-m.hours_needed, m.name, m.worker_id))
     digest = Digest(
         supervisor_id=supervisor_id,
@@ -376,7 +360,7 @@ def attention_section(d: Digest) -> Section:
                 hours(m.hours_needed),
                 hours(m.approved_hours),
                 hours(m.required_hours),
-                STATUS_LABELS[m.status],
+                status_words(m.status),
             )
             for m in d.at_risk
         ],
@@ -398,7 +382,7 @@ def staff_section(d: Digest) -> Section:
                 hours(m.approved_hours),
                 hours(m.required_hours),
                 hours(m.hours_needed),
-                STATUS_LABELS[m.status],
+                status_words(m.status),
                 str(m.days_left),
             )
             for m in d.staff
@@ -446,10 +430,6 @@ def not_employed(m: StaffMember, period: Period) -> str:
     if m.end_date is not None and m.end_date < period.start:
         return f"left {m.end_date}"
     return f"starts {m.hire_date}"
-
-
-def hours(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:.2f}"
 
 
 def heading(d: Digest) -> list[str]:

@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import jinja2
 
-from pipelines import pages, resources
+from pipelines import pages, resources, vocabulary
 from pipelines.errors import CeledgerError
 from pipelines.site_writer import (
     connection,
@@ -48,21 +48,23 @@ from pipelines.site_writer import (
     write_manifest,
     write_page,
 )
+from pipelines.vocabulary import Period, hours, percent
 
 SQL = resources.SITE_SQL
 STYLESHEET = resources.TEMPLATES / "site" / "site.css"
 PARALLEL_ROWS = 5_000  # compliance rows from which other processes draw the worker pages
 SLICE_WORKERS = 4_000  # worker pages per job handed to a drawing process
 
+# The chart colours of each status: (fill, text on the fill).
+STATUS_COLOURS = {
+    "compliant": ("#2e7d32", "#ffffff"),
+    "on_track": ("#1f6fb2", "#ffffff"),
+    "at_risk": ("#f0b429", "#1f2933"),
+    "non_compliant": ("#c0392b", "#ffffff"),
+    "separated": ("#8a939d", "#ffffff"),
+}
 # (status, label, fill colour, text colour on the fill); the order of the stacks and legends.
-STATUSES = [
-    ("compliant", "Compliant", "#2e7d32", "#ffffff"),
-    ("on_track", "On track", "#1f6fb2", "#ffffff"),
-    ("at_risk", "At risk", "#f0b429", "#1f2933"),
-    ("non_compliant", "Non-compliant", "#c0392b", "#ffffff"),
-    ("separated", "Separated", "#8a939d", "#ffffff"),
-]
-STATUS_LABEL = {s: label for s, label, _, _ in STATUSES}
+STATUSES = [(s, vocabulary.status_label(s), *STATUS_COLOURS[s]) for s in vocabulary.STATUSES]
 ATTENTION = {s: i for i, s in enumerate(["non_compliant", "at_risk", "on_track", "compliant", "separated"])}
 
 # SAMHSA's twelve categories of core competencies for peer workers (the rule book's names).
@@ -114,13 +116,6 @@ class Scope:
         if self.level == "national":
             return "National"
         return text_or_none(self.facility if self.level == "facility" else self.region)
-
-
-@dataclass(frozen=True)
-class Period:
-    label: str
-    start: date
-    end: date
 
 
 @dataclass
@@ -200,7 +195,7 @@ def query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None)
 
 
 def load_report(con: duckdb.DuckDBPyConnection, as_of: date, timezone: str) -> Report:
-    periods = [Period(*row) for row in con.execute("select * from cfg_periods order by start_date").fetchall()]
+    periods = vocabulary.periods(con)
     rollups: dict[Scope, dict[str, Rollup]] = {}
     for row in query(con, "rollups"):
         figures = Rollup(*(getattr(row, column) for column in ROLLUP_COLUMNS))
@@ -286,14 +281,6 @@ def text_or_none(value: str | None) -> str:
     return "(none)" if value is None or value == "" else value
 
 
-def hours(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
-
-
-def percent(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value:.1f}%"
-
-
 def num(value: float) -> str:
     """SVG coordinates with one decimal, so the files do not depend on float printing."""
     return f"{value:.1f}".removesuffix(".0")
@@ -357,7 +344,7 @@ ENVIRONMENT.filters = {
 ENVIRONMENT.globals = {
     **pages.ENVIRONMENT.globals,
     "STATUSES": STATUSES,
-    "STATUS_LABEL": STATUS_LABEL,
+    "STATUS_LABEL": vocabulary.STATUS_LABELS,
     "STATUS_DEFINITIONS": STATUS_DEFINITIONS,
     "COMPETENCIES": COMPETENCIES,
 }
