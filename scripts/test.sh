@@ -10,4 +10,4 @@ bash scripts/setup-compose-schema.sh    # the Compose Specification's JSON Schem
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 bash scripts/check-wheel.sh
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest -n 2 --dist loadfile "$@"  # both cores; a file stays on one worker with its fixtures

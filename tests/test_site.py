@@ -10,10 +10,8 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-import struct
 import subprocess
 import tempfile
-import zlib
 from collections import deque
 from datetime import date
 from decimal import Decimal
@@ -24,6 +22,7 @@ from urllib.parse import urlsplit
 import duckdb
 import numpy as np
 import pytest
+from PIL import Image
 
 import pipelines.site
 from pipelines.config import load_config
@@ -225,57 +224,9 @@ def screenshot(path: Path, png: Path, width: int, height: int, scale: int = 1) -
 
 
 def read_png(path: Path) -> np.ndarray:
-    """Decode an 8-bit, non-interlaced RGB or RGBA PNG (what Chromium writes) to an array of pixels."""
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    pos, header, idat = 8, None, bytearray()
-    while pos < len(data):
-        (length,), kind = struct.unpack(">I", data[pos : pos + 4]), data[pos + 4 : pos + 8]
-        if kind == b"IHDR":
-            header = struct.unpack(">IIBBBBB", data[pos + 8 : pos + 21])
-        elif kind == b"IDAT":
-            idat += data[pos + 8 : pos + 8 + length]
-        pos += 12 + length
-    width, height, depth, color, _, _, interlace = header
-    assert (depth, interlace) == (8, 0) and color in (2, 6), f"unsupported PNG {header}"
-    bpp = 3 if color == 2 else 4
-    raw = zlib.decompress(bytes(idat))
-    return unfilter(raw, width, height, bpp).reshape(height, width, bpp)[:, :, :3]
-
-
-def unfilter(raw: bytes, width: int, height: int, bpp: int) -> np.ndarray:
-    stride = width * bpp
-    rows = np.zeros((height, stride), dtype=np.uint8)
-    prev = np.zeros(stride, dtype=np.uint8)
-    for y in range(height):
-        kind, line = raw[y * (stride + 1)], raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)]
-        cur = np.frombuffer(line, dtype=np.uint8)
-        if kind == 0:
-            out = cur.copy()
-        elif kind == 1:  # Sub: a running sum per channel
-            out = (np.cumsum(cur.reshape(-1, bpp), axis=0, dtype=np.uint64) % 256).astype(np.uint8).ravel()
-        elif kind == 2:  # Up
-            out = cur + prev
-        else:  # Average and Paeth depend on the pixel just decoded: byte by byte
-            out = np.frombuffer(sequential(line, prev.tobytes(), bpp, kind), dtype=np.uint8)
-        rows[y] = out
-        prev = out
-    return rows
-
-
-def sequential(line: bytes, prev: bytes, bpp: int, kind: int) -> bytes:
-    out = bytearray(line)
-    for i in range(len(out)):
-        a = out[i - bpp] if i >= bpp else 0
-        b = prev[i]
-        if kind == 3:
-            out[i] = (out[i] + ((a + b) >> 1)) & 255
-            continue
-        c = prev[i - bpp] if i >= bpp else 0
-        p = a + b - c
-        pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-        out[i] = (out[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-    return bytes(out)
+    """The screenshot's pixels, RGB."""
+    with Image.open(path) as image:
+        return np.asarray(image.convert("RGB"))
 
 
 def pixels_of(image: np.ndarray, rgb: tuple[int, int, int]) -> int:
@@ -538,16 +489,7 @@ def crop_to_content(image: np.ndarray, margin: int = 24) -> np.ndarray:
 
 
 def write_png(path: Path, image: np.ndarray) -> None:
-    height, width, _ = image.shape
-    raw = b"".join(b"\x00" + image[y].tobytes() for y in range(height))
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    path.write_bytes(
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
-    )
+    Image.fromarray(image).save(path, optimize=True)
 
 
 def save_docs_screenshots() -> None:
