@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from airflow.sdk import task
 
+from pipelines import tasks
 from pipelines.orchestration import COMPLIANCE, NETWORK_TIMEOUT, WAREHOUSE_POOL, celedger_dag, run_step
 
 
@@ -17,12 +18,12 @@ from pipelines.orchestration import COMPLIANCE, NETWORK_TIMEOUT, WAREHOUSE_POOL,
 def celedger_digest():
     @task(pool=WAREHOUSE_POOL, outlets=[COMPLIANCE])
     def compliance_as_of_today() -> dict:
-        return run_step("update_ledger")
+        return run_step(tasks.update_ledger)
 
     @task(execution_timeout=NETWORK_TIMEOUT)
     def mail_supervisors() -> dict:
         # a retry mails only those not mailed yet (pipelines.digest keeps who was sent)
-        return run_step("send_digests")
+        return run_step(tasks.send_digests)
 
     compliance_as_of_today() >> mail_supervisors()
 

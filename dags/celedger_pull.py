@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from airflow.sdk import task
 
+from pipelines import tasks
 from pipelines.deployment import Deployment
 from pipelines.orchestration import NETWORK_TIMEOUT, celedger_dag, landing_asset
 
@@ -23,9 +24,7 @@ def pull_dag(source: str, schedule: str):
         def pull_new_statements() -> dict:
             from airflow.sdk.exceptions import AirflowSkipException
 
-            from pipelines.tasks import pull_source as pull
-
-            pulled = pull(Deployment.from_environment(), source)
+            pulled = tasks.pull_source(Deployment.from_environment(), source)
             if pulled["segments"] == 0:
                 raise AirflowSkipException("nothing new")  # no landing event, no load run
             return pulled

@@ -7,6 +7,7 @@ from functools import reduce
 
 from airflow.sdk import task
 
+from pipelines import tasks
 from pipelines.orchestration import (
     COMPLIANCE,
     PUBLISHED,
@@ -31,7 +32,7 @@ def on_any(assets):
 def celedger_load():
     @task(pool=WAREHOUSE_POOL, outlets=[WAREHOUSE])
     def load_and_validate() -> dict:
-        return run_step("load_landing")
+        return run_step(tasks.load_landing)
 
     load_and_validate()
 
@@ -45,7 +46,7 @@ def celedger_load():
 def celedger_ledger():
     @task(pool=WAREHOUSE_POOL, outlets=[COMPLIANCE])
     def build_ledger() -> dict:
-        return run_step("update_ledger")
+        return run_step(tasks.update_ledger)
 
     build_ledger()
 
@@ -61,7 +62,7 @@ def celedger_publish():
     # a load or ledger run writes it, so a publish beside one fails with a lock conflict
     @task(pool=WAREHOUSE_POOL, outlets=[PUBLISHED])
     def publish_tables() -> dict:
-        return run_step("publish")
+        return run_step(tasks.publish)
 
     publish_tables()
 

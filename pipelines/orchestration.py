@@ -6,7 +6,8 @@ Airflow parses them from.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
 
 import pendulum
 from airflow.sdk import Asset, dag, get_current_context
@@ -65,8 +66,6 @@ def celedger_dag(dag_id: str, schedule, tag: str, doc: str):
     )
 
 
-def run_step(step: str) -> dict:
-    """Inside a task: pipelines.tasks.<step> for this deployment, as of the run's date."""
-    from pipelines import tasks
-
-    return getattr(tasks, step)(Deployment.from_environment(), as_of(get_current_context()))
+def run_step(step: Callable[[Deployment, date], dict]) -> dict:
+    """Inside a task: a step of pipelines.tasks for this deployment, as of the run's date."""
+    return step(Deployment.from_environment(), as_of(get_current_context()))

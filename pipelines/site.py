@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 import jinja2
+from markupsafe import Markup
 
 from pipelines import pages, resources, vocabulary
 from pipelines.errors import CeledgerError
@@ -320,6 +321,26 @@ def status_counts(row: Rollup) -> str:
     return " · ".join(found) or "no workers"
 
 
+def notes(entry: tuple) -> Markup:
+    """What a worker page says of a ledger entry (warehouse/site/ledger.sql's row) beside
+    its hours: fixed words, and the entry ids escaped. One call a row, where the template's
+    own conditions cost a dozen."""
+    said = []
+    if entry.approval_state == "pending":
+        said.append(Markup("awaits the supervisor's decision"))
+    if entry.approval_state == "rejected":
+        said.append(Markup("rejected by the supervisor: counts nowhere"))
+    if not entry.qualifying:
+        said.append(Markup("no core-competency category: does not count"))
+    if entry.reverses_entry_id:
+        said.append(Markup("reverses ") + pages.escaped(entry.reverses_entry_id))
+    if entry.reversed_by:
+        said.append(Markup("reversed by ") + pages.escaped(entry.reversed_by))
+    if entry.after_as_of:
+        said.append(Markup("earned after the as-of date"))
+    return Markup("; ").join(said)
+
+
 def escaped(value: object) -> object:
     """pipelines.pages.escaped, for the hundreds of values a worker page prints: a value
     with nothing to escape goes on as text, which autoescape then takes as it is (the
@@ -339,7 +360,7 @@ ENVIRONMENT = pages.ENVIRONMENT.overlay(finalize=escaped, auto_reload=False)
 ENVIRONMENT.filters = {
     **pages.ENVIRONMENT.filters,
     **{f.__name__: f for f in (hours, percent, num, shorten, codes, coverage_detail, competency_names, rated)},
-    **{"role": role_label, "slug": slug, "status_counts": status_counts, "text_or_none": text_or_none},
+    **{"role": role_label, "slug": slug, "status_counts": status_counts, "notes": notes, "text_or_none": text_or_none},
 }
 ENVIRONMENT.globals = {
     **pages.ENVIRONMENT.globals,

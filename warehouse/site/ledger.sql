@@ -23,7 +23,7 @@ select
     b.period,
     b.entry_id,
     b.entry_type,
-    timezone($tz, b.earned_at) as earned,
+    strftime(timezone($tz, b.earned_at), '%Y-%m-%d %H:%M') as earned,
     coalesce(t.title, b.activity_id) as title,
     b.activity_kind,
     b.credited_hours,
