@@ -6,15 +6,14 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from datetime import date, datetime
+from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 import duckdb
 
-from pipelines.config import one_line, read_policy
+from pipelines.config import one_line, today_in_policy_zone
 from pipelines.errors import CeledgerError
 from pipelines.progress import Progress, for_stderr
 from pipelines.quality import QualityGateFailed
@@ -116,16 +115,6 @@ def parser() -> argparse.ArgumentParser:
     check = command("check", "check statement files against the xAPI statement schema", CHECK_EXAMPLE)
     check.add_argument("files", type=Path, nargs="+", metavar="FILE", help="statement files or folders")
     return top
-
-
-def today_in_policy_zone(config_dir: Path) -> date:
-    """The default --as-of: today where the program is, in policy.yaml's `timezone`."""
-    folder = Path(config_dir)
-    if not folder.is_dir():
-        raise CeledgerError(f"config folder {folder} does not exist")
-    if not (folder / "policy.yaml").is_file():
-        raise CeledgerError(f"{folder / 'policy.yaml'}: missing config file")
-    return datetime.now(ZoneInfo(read_policy(folder / "policy.yaml").timezone)).date()
 
 
 def run_command(args: argparse.Namespace, progress: Progress) -> RunResult:

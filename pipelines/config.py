@@ -133,6 +133,23 @@ def schema_violation(path: Path, data: object, schema_name: str, pick=None) -> s
     return f"{path}: {where}: {one_line(error.message)}"
 
 
+def policy_timezone(config_dir: Path) -> ZoneInfo:
+    """The program's time zone, policy.yaml's `timezone`: the one source of local days for
+    --as-of's default, the digest and Airflow's run dates alike."""
+    folder = Path(config_dir)
+    if not folder.is_dir():
+        raise CeledgerError(f"config folder {folder} does not exist")
+    path = folder / "policy.yaml"
+    if not path.is_file():
+        raise CeledgerError(f"{path}: missing config file")
+    return ZoneInfo(read_policy(path).timezone)
+
+
+def today_in_policy_zone(config_dir: Path) -> date:
+    """Today where the program is: the default as-of date."""
+    return datetime.now(policy_timezone(config_dir)).date()
+
+
 def read_policy(path: Path) -> Policy:
     data = read_yaml(path)
     for where, value in numbers(data):

@@ -56,10 +56,12 @@ class Deployment:
         """The as-of date: the one asked for, else the day the run was due in the policy's time zone."""
         if requested:
             return date.fromisoformat(requested)
+        from pipelines.config import policy_timezone
+        from pipelines.errors import CeledgerError
+
         try:
-            zone = (yaml.safe_load((self.config / "policy.yaml").read_text()) or {}).get("timezone", "UTC")
-            tz = ZoneInfo(zone)
-        except Exception:  # the ledger task reports a broken policy; here any zone will do
+            tz = policy_timezone(self.config)
+        except CeledgerError:  # the ledger task reports a broken policy; here any zone will do
             tz = ZoneInfo("UTC")
         return (run_after or datetime.now(tz)).astimezone(tz).date()
 

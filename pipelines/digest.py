@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from pipelines import resources
-from pipelines.config import one_line, read_policy, read_yaml, schema_violation
+from pipelines.config import one_line, policy_timezone, read_yaml, schema_violation
 from pipelines.connections import airflow_connection
 from pipelines.errors import CeledgerError
 from pipelines.files import atomic_write
@@ -692,7 +692,7 @@ def run_digest(config_dir: Path, warehouse: Path, as_of: date, out: Path, send: 
     if send:  # config problems stop the job before anything is written; delivery problems do not
         require_sender(settings)
         smtp_server(settings)
-    timezone = policy_timezone(Path(config_dir))
+    timezone = policy_timezone(Path(config_dir)).key
     con = open_warehouse(Path(warehouse))
     try:
         digests = build_digests(con, as_of, subject=settings.subject, timezone=timezone)
@@ -711,13 +711,6 @@ def run_digest(config_dir: Path, warehouse: Path, as_of: date, out: Path, send: 
         sent=[d.supervisor_id for d in digests] if send else [],
         unaddressed=[d.supervisor_id for d in digests if d.recipient is None],
     )
-
-
-def policy_timezone(config_dir: Path) -> str:
-    path = config_dir / "policy.yaml"
-    if not path.is_file():
-        raise CeledgerError(f"{path}: missing config file")
-    return read_policy(path).timezone
 
 
 def open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
