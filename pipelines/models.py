@@ -13,6 +13,7 @@ book that way.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -89,9 +90,22 @@ def all_models() -> list[Model]:
 
 
 def run_step(con: duckdb.DuckDBPyConnection, step: str, timings: dict[str, float] | None = None) -> None:
-    """Run a step's models in the manifest's order, timing each."""
+    """Run a step's models in the manifest's order, timing each.
+
+    With CELEDGER_QUERY_PROFILES naming a folder, DuckDB writes each model's query plan
+    with the time of every operator there as `<model>.json` (what `EXPLAIN ANALYZE`
+    shows): benchmarks/run_benchmark.py --profile reads the costliest ones."""
+    profiles = os.environ.get("CELEDGER_QUERY_PROFILES")
     for model in step_models(step):
+        if profiles:
+            con.execute("set enable_profiling = 'json'")
+            con.execute("set profiling_output = ?", [str(Path(profiles) / f"{model.name}.json")])
         started = time.perf_counter()
-        con.execute(model.path.read_text())
+        try:
+            con.execute(model.path.read_text())
+        finally:
+            if profiles:
+                con.execute("reset enable_profiling")
+                con.execute("reset profiling_output")
         if timings is not None:
             timings[f"{model.path.parent.name}/{model.name}"] = time.perf_counter() - started
