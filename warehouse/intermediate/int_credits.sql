@@ -14,18 +14,26 @@ activities as (
     select * from cfg_catalog
 ),
 
+approvals as (
+    select * from cfg_approvals
+),
+
+roster as (
+    select * from cfg_roster
+),
+
 -- rule 9: the latest decision of the worker's own supervisor, the later line of
 -- approvals.csv between decisions made at the same instant; never the worker's own
 own_supervisor_decisions as (
     select
-        cfg_approvals.worker_id,
-        cfg_approvals.activity_id,
-        first(cfg_approvals.decision order by cfg_approvals.decided_at desc, cfg_approvals.line_no desc) as decision
-    from cfg_approvals
-    inner join cfg_roster
-        on cfg_roster.worker_id = cfg_approvals.worker_id and cfg_roster.supervisor_id = cfg_approvals.supervisor_id
-    where cfg_approvals.supervisor_id <> cfg_approvals.worker_id
-    group by cfg_approvals.worker_id, cfg_approvals.activity_id
+        approvals.worker_id,
+        approvals.activity_id,
+        first(approvals.decision order by approvals.decided_at desc, approvals.line_no desc) as decision
+    from approvals
+    inner join roster
+        on roster.worker_id = approvals.worker_id and roster.supervisor_id = approvals.supervisor_id
+    where approvals.supervisor_id <> approvals.worker_id
+    group by approvals.worker_id, approvals.activity_id
 ),
 
 decided as (

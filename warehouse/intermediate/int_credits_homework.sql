@@ -1,13 +1,16 @@
 -- Rule 7: a forum post on a homework assignment (the post's object, or an activity of
 -- its context) earns the assignment's hours once per period.
 create or replace temp table int_credits_homework as
-with posts as (
+with statements as (
+    select * from int_scoped_statements
+),
+
+posts as (
     select
-        int_scoped_statements.*,
-        unnest(list_distinct(list_prepend(int_scoped_statements.object_id, int_scoped_statements.context_ids)))
-            as assignment_id
-    from int_scoped_statements
-    where is_homework_verb(int_scoped_statements.verb_id)
+        statements.*,
+        unnest(list_distinct(list_prepend(statements.object_id, statements.context_ids))) as assignment_id
+    from statements
+    where is_homework_verb(statements.verb_id)
 ),
 
 assignments as (

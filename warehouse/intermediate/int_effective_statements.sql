@@ -4,33 +4,54 @@
 -- and the targets of voids are looked at again.
 delete from int_effective_statements
 where getvariable('full_pass')
-    or statement_id in (select statement_id from int_batch_ids)
-    or statement_id in (select target_id from int_voids);
+    or int_effective_statements.statement_id in (select int_batch_ids.statement_id from int_batch_ids)
+    or int_effective_statements.statement_id in (select int_voids.target_id from int_voids);
 
 insert into int_effective_statements
-with candidates as (
-    select s.*
-    from int_statements as s
+with statements as not materialized (
+    select * from int_statements
+),
+
+batch_ids as (
+    select * from int_batch_ids
+),
+
+identifiers as (
+    select * from int_worker_identifiers
+),
+
+voids as (
+    select * from int_voids
+),
+
+candidates as (
+    select statements.*
+    from statements
     where getvariable('full_pass')
     union all
-    select s.*
-    from int_statements as s
-    semi join int_batch_ids as b on b.statement_id = s.statement_id
+    select statements.*
+    from statements
+    semi join batch_ids on batch_ids.statement_id = statements.statement_id
     where not getvariable('full_pass')
+),
+
+final as (
+    select
+        identifiers.worker_id,
+        candidates.statement_id,
+        candidates.verb_id,
+        candidates.object_type,
+        candidates.object_id,
+        candidates.ts,
+        period_of(candidates.ts) as period,
+        candidates.duration_seconds,
+        candidates.context_ids
+    from candidates
+    inner join identifiers
+        on identifiers.kind = candidates.actor_kind and identifiers.value = candidates.actor_value
+    anti join voids on voids.target_id = candidates.statement_id
+    where candidates.actor_type = 'Agent'
+        and candidates.verb_id <> verb_voided()
 )
 
-select
-    i.worker_id,
-    s.statement_id,
-    s.verb_id,
-    s.object_type,
-    s.object_id,
-    s.ts,
-    period_of(s.ts) as period,
-    s.duration_seconds,
-    s.context_ids
-from candidates as s
-inner join int_worker_identifiers as i on i.kind = s.actor_kind and i.value = s.actor_value
-anti join int_voids as v on v.target_id = s.statement_id
-where s.actor_type = 'Agent'
-    and s.verb_id <> verb_voided()
+select * from final

@@ -2,32 +2,61 @@
 -- asked for) takes every worker; otherwise only those this batch can affect: the
 -- actors of every copy of a new statement and of every statement a new void targets.
 create or replace temp table int_scope_workers as
-with batch_statement_ids as (
-    select statement_id from int_batch_ids
+with batch_ids as not materialized (
+    select * from int_batch_ids
+),
+
+voids as (
+    select * from int_voids
+),
+
+statement_copies as (
+    select * from int_statement_copies
+),
+
+identifiers as (
+    select * from int_worker_identifiers
+),
+
+roster as (
+    select * from cfg_roster
+),
+
+book as (
+    select * from ledger_book
+),
+
+batch_statement_ids as (
+    select batch_ids.statement_id from batch_ids
     union
-    select v.target_id
-    from int_voids as v
-    semi join int_batch_ids as b on b.statement_id = v.voiding_id
+    select voids.target_id
+    from voids
+    semi join batch_ids on batch_ids.statement_id = voids.voiding_id
 ),
 
 batch_actors as (
-    select distinct s.actor_kind, s.actor_value
-    from int_statement_copies as s
-    semi join batch_statement_ids as b on b.statement_id = s.statement_id
+    select distinct statement_copies.actor_kind, statement_copies.actor_value
+    from statement_copies
+    semi join batch_statement_ids on batch_statement_ids.statement_id = statement_copies.statement_id
 ),
 
 incremental as (
-    select distinct i.worker_id
-    from int_worker_identifiers as i
-    semi join batch_actors as a on a.actor_kind = i.kind and a.actor_value = i.value
+    select distinct identifiers.worker_id
+    from identifiers
+    semi join batch_actors
+        on batch_actors.actor_kind = identifiers.kind and batch_actors.actor_value = identifiers.value
 ),
 
 everyone as (
-    select worker_id from cfg_roster
+    select roster.worker_id from roster
     union
-    select distinct worker_id from ledger_book
+    select distinct book.worker_id from book
+),
+
+final as (
+    select everyone.worker_id from everyone where getvariable('full_pass')
+    union all
+    select incremental.worker_id from incremental where not getvariable('full_pass')
 )
 
-select worker_id from everyone where getvariable('full_pass')
-union all
-select worker_id from incremental where not getvariable('full_pass')
+select * from final

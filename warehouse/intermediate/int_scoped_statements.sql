@@ -3,11 +3,23 @@
 -- incremental scope is written; a view, so each credit model reads it in its own plan
 -- (a full pass skips the semi-join, which would cost a million probes).
 create or replace temp view int_scoped_statements as
-select int_effective_statements.*
-from int_effective_statements
-where getvariable('full_pass')
-union all
-select int_effective_statements.*
-from int_effective_statements
-semi join int_scope_workers on int_scope_workers.worker_id = int_effective_statements.worker_id
-where not getvariable('full_pass')
+with effective_statements as not materialized (
+    select * from int_effective_statements
+),
+
+scope_workers as (
+    select * from int_scope_workers
+),
+
+final as (
+    select effective_statements.*
+    from effective_statements
+    where getvariable('full_pass')
+    union all
+    select effective_statements.*
+    from effective_statements
+    semi join scope_workers on scope_workers.worker_id = effective_statements.worker_id
+    where not getvariable('full_pass')
+)
+
+select * from final

@@ -12,55 +12,80 @@ with batch as (
 ),
 
 earlier_copies as (
-    select s.* exclude (copies, kept)
-    from int_statement_copies as s
-    semi join batch as b on b.statement_id = s.statement_id
+    select int_statement_copies.* exclude (copies, kept)
+    from int_statement_copies
+    semi join batch on batch.statement_id = int_statement_copies.statement_id
+),
+
+copy_ids as (
+    select batch.statement_id from batch
+    union all
+    select earlier_copies.statement_id from earlier_copies
 ),
 
 -- nearly every id arrives once: only repeated ids pay for ranking their copies
 repeated_ids as (
-    select statement_id, count(*) as copies
-    from (select statement_id from batch union all select statement_id from earlier_copies)
-    group by statement_id
+    select copy_ids.statement_id, count(*) as copies
+    from copy_ids
+    group by copy_ids.statement_id
     having count(*) > 1
+),
+
+-- every copy of the batch's ids, new and earlier
+all_copies as (
+    select * from batch
+    union all
+    select * from earlier_copies
 ),
 
 ranked as (
     select
-        c.*,
-        r.copies,
+        all_copies.*,
+        repeated_ids.copies,
         row_number() over (
-            partition by c.statement_id order by c.stored_ts asc nulls last, c.file_id asc, c.record_no asc
+            partition by all_copies.statement_id
+            order by all_copies.stored_ts asc nulls last, all_copies.file_id asc, all_copies.record_no asc
         ) = 1 as kept
-    from (select * from batch union all select * from earlier_copies) as c
-    inner join repeated_ids as r on r.statement_id = c.statement_id
+    from all_copies
+    inner join repeated_ids on repeated_ids.statement_id = all_copies.statement_id
+),
+
+single_copies as (
+    select batch.*, 1 as copies, true as kept
+    from batch
+    anti join repeated_ids on repeated_ids.statement_id = batch.statement_id
+),
+
+final as (
+    select * from single_copies
+    union all
+    select * from ranked where ranked.batch_id = getvariable('batch_id')
 )
 
-select b.*, 1 as copies, true as kept
-from batch as b
-anti join repeated_ids as r on r.statement_id = b.statement_id
-union all
-select * from ranked where batch_id = getvariable('batch_id');
+select * from final;
 
 -- earlier copies of ids this batch repeats: recount, and unmark any a new copy beats
-update int_statement_copies as s
-set copies = r.copies, kept = r.kept
+update int_statement_copies as statement_copies
+set copies = recounted.copies, kept = recounted.kept
 from (
     select
-        file_id,
-        record_no,
-        count(*) over (partition by statement_id) as copies,
+        repeated_copies.file_id,
+        repeated_copies.record_no,
+        count(*) over (partition by repeated_copies.statement_id) as copies,
         row_number() over (
-            partition by statement_id order by stored_ts asc nulls last, file_id asc, record_no asc
+            partition by repeated_copies.statement_id
+            order by repeated_copies.stored_ts asc nulls last, repeated_copies.file_id asc, repeated_copies.record_no asc
         ) = 1 as kept,
-        batch_id
-    from int_statement_copies
-    where statement_id in (
-        select statement_id from int_statement_copies
-        where batch_id = getvariable('batch_id') and copies > 1
+        repeated_copies.batch_id
+    from int_statement_copies as repeated_copies
+    where repeated_copies.statement_id in (
+        select batch_copies.statement_id
+        from int_statement_copies as batch_copies
+        where batch_copies.batch_id = getvariable('batch_id') and batch_copies.copies > 1
     )
-) as r
-where s.file_id = r.file_id and s.record_no = r.record_no and r.batch_id <> getvariable('batch_id')
+) as recounted
+where statement_copies.file_id = recounted.file_id and statement_copies.record_no = recounted.record_no
+    and recounted.batch_id <> getvariable('batch_id')
 ;
 
 -- the batch is audited and staged: free its scratch rows for what follows

@@ -5,8 +5,12 @@ with voiding as (
     select statement_id as voiding_id, object_id::uuid as target_id, ts as voided_at
     from int_statements
     where verb_id = verb_voided() and object_type = 'StatementRef'
+),
+
+final as (
+    select voiding.voiding_id, voiding.target_id, voiding.voided_at
+    from voiding
+    anti join voiding as target_is_voiding on target_is_voiding.voiding_id = voiding.target_id
 )
 
-select v.voiding_id, v.target_id, v.voided_at
-from voiding as v
-anti join voiding as target_is_voiding on target_is_voiding.voiding_id = v.target_id
+select * from final

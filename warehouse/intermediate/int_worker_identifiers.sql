@@ -2,29 +2,43 @@
 -- mbox and SHA1 sums lower-cased, accounts as homePage|name. A roster email yields
 -- both the mbox and its SHA1 sum (of the address as written and lower-cased).
 create or replace table int_worker_identifiers as
-with roster_mbox as (
-    select worker_id, email
-    from cfg_roster
-    where email is not null
+with roster as (
+    select * from cfg_roster
+),
+
+identities as (
+    select * from cfg_identities
+),
+
+roster_mbox as (
+    select roster.worker_id, roster.email
+    from roster
+    where roster.email is not null
 ),
 
 identifiers as (
-    select worker_id, 'mbox' as kind, lower('mailto:' || email) as value from roster_mbox
+    select roster_mbox.worker_id, 'mbox' as kind, lower('mailto:' || roster_mbox.email) as value from roster_mbox
     union
-    select worker_id, 'mbox_sha1sum', sha1('mailto:' || lower(email)) from roster_mbox
+    select roster_mbox.worker_id, 'mbox_sha1sum', sha1('mailto:' || lower(roster_mbox.email)) from roster_mbox
     union
-    select worker_id, 'mbox_sha1sum', sha1('mailto:' || email) from roster_mbox
+    select roster_mbox.worker_id, 'mbox_sha1sum', sha1('mailto:' || roster_mbox.email) from roster_mbox
     union
     select
-        worker_id,
-        kind,
+        identities.worker_id,
+        identities.kind,
         case
-            when kind = 'mbox' and starts_with(lower(value), 'mailto:') then lower(value)
-            when kind = 'mbox' then 'mailto:' || lower(value)
-            when kind = 'mbox_sha1sum' then lower(value)
-            else value
+            when identities.kind = 'mbox' and starts_with(lower(identities.value), 'mailto:')
+                then lower(identities.value)
+            when identities.kind = 'mbox' then 'mailto:' || lower(identities.value)
+            when identities.kind = 'mbox_sha1sum' then lower(identities.value)
+            else identities.value
         end
-    from cfg_identities
+    from identities
+),
+
+final as (
+    select distinct identifiers.worker_id, identifiers.kind, identifiers.value
+    from identifiers
 )
 
-select distinct worker_id, kind, value from identifiers
+select * from final
