@@ -2,19 +2,33 @@
 -- supervisor, on the roster or not, or by the worker themselves. They are listed with
 -- the reason so the program office can follow them up.
 create or replace table ignored_approvals as
-select
-    a.worker_id,
-    a.activity_id,
-    a.decision,
-    a.supervisor_id,
-    a.decided_at,
-    r.supervisor_id as own_supervisor_id,
-    case
-        when a.supervisor_id = a.worker_id then 'a worker never approves their own credit'
-        when a.supervisor_id is null then 'no supervisor_id'
-        when a.supervisor_id not in (select worker_id from cfg_roster) then 'decided by someone not on the roster'
-        else 'decided by someone other than the worker''s supervisor'
-    end as reason
-from cfg_approvals as a
-inner join cfg_roster as r on r.worker_id = a.worker_id
-where a.supervisor_id is distinct from r.supervisor_id or a.supervisor_id = a.worker_id
+with approvals as (
+    select * from cfg_approvals
+),
+
+roster as not materialized (
+    select * from cfg_roster
+),
+
+final as (
+    select
+        approvals.worker_id,
+        approvals.activity_id,
+        approvals.decision,
+        approvals.supervisor_id,
+        approvals.decided_at,
+        roster.supervisor_id as own_supervisor_id,
+        case
+            when approvals.supervisor_id = approvals.worker_id then 'a worker never approves their own credit'
+            when approvals.supervisor_id is null then 'no supervisor_id'
+            when approvals.supervisor_id not in (select staff.worker_id from roster as staff)
+                then 'decided by someone not on the roster'
+            else 'decided by someone other than the worker''s supervisor'
+        end as reason
+    from approvals
+    inner join roster on roster.worker_id = approvals.worker_id
+    where approvals.supervisor_id is distinct from roster.supervisor_id
+        or approvals.supervisor_id = approvals.worker_id
+)
+
+select * from final

@@ -5,80 +5,133 @@
 -- that key's history, so two warehouses fed the same input agree. Each run's entries
 -- are appended sorted, so the book reads in a fixed order without sorting it whole.
 insert into ledger_book
-with scoped_book as (
-    select b.*
-    from ledger_book as b
-    semi join int_scope_workers as w on w.worker_id = b.worker_id
+with book as (
+    select * from ledger_book
 ),
 
+scope_workers as (
+    select * from int_scope_workers
+),
+
+credits as not materialized (
+    select * from int_credits
+),
+
+voids as (
+    select * from int_voids
+),
+
+scoped_book as (
+    select book.*
+    from book
+    semi join scope_workers on scope_workers.worker_id = book.worker_id
+),
+
+-- the credits on the book that no reversal points at
 active as (
-    select c.*
-    from scoped_book as c
-    anti join scoped_book as r on r.reverses_entry_id = c.entry_id
-    where c.entry_type = 'credit'
+    select credit_entries.*
+    from scoped_book as credit_entries
+    anti join scoped_book as reversals on reversals.reverses_entry_id = credit_entries.entry_id
+    where credit_entries.entry_type = 'credit'
 ),
 
 history as (
-    select credit_key, count(*) as entries
+    select scoped_book.credit_key, count(*) as entries
     from scoped_book
-    group by credit_key
+    group by scoped_book.credit_key
 ),
 
 reversed as (
-    select a.*
-    from active as a
-    left join int_credits as d on d.credit_key = a.credit_key
-    where d.credit_key is null or d.content_hash <> a.content_hash
+    select active.*
+    from active
+    left join credits on credits.credit_key = active.credit_key
+    where credits.credit_key is null or credits.content_hash <> active.content_hash
 ),
 
 granted as (
-    select d.*, r.credit_key is not null as replaces_reversed
-    from int_credits as d
-    left join active as a on a.credit_key = d.credit_key
-    left join reversed as r on r.credit_key = d.credit_key
-    where a.credit_key is null or a.content_hash <> d.content_hash
+    select credits.*, reversed.credit_key is not null as replaces_reversed
+    from credits
+    left join active on active.credit_key = credits.credit_key
+    left join reversed on reversed.credit_key = credits.credit_key
+    where active.credit_key is null or active.content_hash <> credits.content_hash
 ),
 
 void_reasons as (
-    select r.entry_id, string_agg(v.voiding_id::varchar, ';' order by v.voiding_id) as voiding_ids
-    from reversed as r
-    inner join int_voids as v on list_contains(string_split(r.statement_ids, ';'), v.target_id::varchar)
-    group by r.entry_id
+    select reversed.entry_id, string_agg(voids.voiding_id::varchar, ';' order by voids.voiding_id) as voiding_ids
+    from reversed
+    inner join voids on list_contains(string_split(reversed.statement_ids, ';'), voids.target_id::varchar)
+    group by reversed.entry_id
+),
+
+reversal_entries as (
+    select
+        reversed.credit_key,
+        coalesce(history.entries, 0) as seq,
+        reversed.worker_id,
+        reversed.period,
+        reversed.activity_id,
+        reversed.activity_kind,
+        'reversal' as entry_type,
+        -reversed.credited_hours as credited_hours,
+        reversed.approval_state,
+        reversed.qualifying,
+        reversed.competencies,
+        reversed.earned_at,
+        concat_ws(';', reversed.statement_ids, void_reasons.voiding_ids) as statement_ids,
+        reversed.entry_id as reverses_entry_id,
+        reversed.content_hash
+    from reversed
+    left join history on history.credit_key = reversed.credit_key
+    left join void_reasons on void_reasons.entry_id = reversed.entry_id
+),
+
+credit_entries as (
+    select
+        granted.credit_key,
+        coalesce(history.entries, 0) + granted.replaces_reversed::int as seq,
+        granted.worker_id,
+        granted.period,
+        granted.activity_id,
+        granted.activity_kind,
+        'credit' as entry_type,
+        granted.credited_hours,
+        granted.approval_state,
+        granted.qualifying,
+        granted.competencies,
+        granted.earned_at,
+        granted.statement_ids,
+        null as reverses_entry_id,
+        granted.content_hash
+    from granted
+    left join history on history.credit_key = granted.credit_key
 ),
 
 new_entries as (
-    select
-        r.credit_key,
-        coalesce(h.entries, 0) as seq,
-        r.worker_id, r.period, r.activity_id, r.activity_kind,
-        'reversal' as entry_type,
-        -r.credited_hours as credited_hours,
-        r.approval_state, r.qualifying, r.competencies, r.earned_at,
-        concat_ws(';', r.statement_ids, vr.voiding_ids) as statement_ids,
-        r.entry_id as reverses_entry_id,
-        r.content_hash
-    from reversed as r
-    left join history as h on h.credit_key = r.credit_key
-    left join void_reasons as vr on vr.entry_id = r.entry_id
+    select * from reversal_entries
     union all
+    select * from credit_entries
+),
+
+final as (
     select
-        g.credit_key,
-        coalesce(h.entries, 0) + g.replaces_reversed::int as seq,
-        g.worker_id, g.period, g.activity_id, g.activity_kind,
-        'credit' as entry_type,
-        g.credited_hours,
-        g.approval_state, g.qualifying, g.competencies, g.earned_at,
-        g.statement_ids,
-        null as reverses_entry_id,
-        g.content_hash
-    from granted as g
-    left join history as h on h.credit_key = g.credit_key
+        'E' || substr(md5(new_entries.credit_key || '#' || new_entries.seq), 1, 20) as entry_id,
+        new_entries.credit_key,
+        new_entries.seq,
+        new_entries.worker_id,
+        new_entries.period,
+        new_entries.activity_id,
+        new_entries.activity_kind,
+        new_entries.entry_type,
+        new_entries.credited_hours,
+        new_entries.approval_state,
+        new_entries.qualifying,
+        new_entries.competencies,
+        new_entries.earned_at,
+        new_entries.statement_ids,
+        new_entries.reverses_entry_id,
+        new_entries.content_hash
+    from new_entries
 )
 
-select
-    'E' || substr(md5(credit_key || '#' || seq), 1, 20) as entry_id,
-    credit_key, seq, worker_id, period, activity_id, activity_kind, entry_type, credited_hours,
-    approval_state, qualifying, competencies, earned_at, statement_ids, reverses_entry_id,
-    content_hash
-from new_entries
-order by worker_id, credit_key, seq
+select * from final
+order by final.worker_id, final.credit_key, final.seq

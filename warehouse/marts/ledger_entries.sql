@@ -1,6 +1,25 @@
 -- The published face of the book, in the rule book's columns.
 create or replace view ledger_entries as
-select
-    entry_id, worker_id, period, activity_id, activity_kind, entry_type, credited_hours,
-    approval_state, qualifying, competencies, earned_at, statement_ids, reverses_entry_id
-from ledger_book
+with book as (
+    select * from ledger_book
+),
+
+final as (
+    select
+        book.entry_id,
+        book.worker_id,
+        book.period,
+        book.activity_id,
+        book.activity_kind,
+        book.entry_type,
+        book.credited_hours,
+        book.approval_state,
+        book.qualifying,
+        book.competencies,
+        book.earned_at,
+        book.statement_ids,
+        book.reverses_entry_id
+    from book
+)
+
+select * from final

@@ -1,11 +1,23 @@
 -- Every rejected record with all its reasons, where it came from and what it said.
 create or replace view quarantine as
-select
-    q.statement_id,
-    f.source,
-    f.path as file,
-    q.record_no as record,
-    array_to_string(q.reasons, '; ') as reasons,
-    q.raw
-from quarantine_records as q
-inner join loaded_files as f on f.file_id = q.file_id
+with quarantined as (
+    select * from quarantine_records
+),
+
+files as (
+    select * from loaded_files
+),
+
+final as (
+    select
+        quarantined.statement_id,
+        files.source,
+        files.path as file,
+        quarantined.record_no as record,
+        array_to_string(quarantined.reasons, '; ') as reasons,
+        quarantined.raw
+    from quarantined
+    inner join files on files.file_id = quarantined.file_id
+)
+
+select * from final

@@ -1,26 +1,45 @@
 -- What each source (vendor, LRS, inbox) sent that was rejected, by reason: how many,
 -- a few statement ids to look up, and the run dates it was first and last seen.
 create or replace table rejections as
-with reasons as (
+with quarantined as (
+    select * from quarantine_records
+),
+
+files as (
+    select * from loaded_files
+),
+
+reasons as (
     select
-        f.source,
-        unnest(q.reasons) as reason,
-        q.statement_id,
-        q.record_no,
-        f.path,
-        f.loaded_as_of
-    from quarantine_records as q
-    inner join loaded_files as f on f.file_id = q.file_id
+        files.source,
+        unnest(quarantined.reasons) as reason,
+        quarantined.statement_id,
+        quarantined.record_no,
+        files.path,
+        files.loaded_as_of
+    from quarantined
+    inner join files on files.file_id = quarantined.file_id
+),
+
+final as (
+    select
+        reasons.source,
+        reasons.reason,
+        count(*) as statements,
+        array_to_string(
+            list_slice(
+                list(
+                    coalesce(reasons.statement_id, '(record ' || reasons.record_no || ')')
+                    order by reasons.path, reasons.record_no
+                ),
+                1, 3
+            ),
+            ' '
+        ) as example_statement_ids,
+        min(reasons.loaded_as_of) as first_seen,
+        max(reasons.loaded_as_of) as last_seen
+    from reasons
+    group by reasons.source, reasons.reason
 )
 
-select
-    source,
-    reason,
-    count(*) as statements,
-    array_to_string(
-        list_slice(list(coalesce(statement_id, '(record ' || record_no || ')') order by path, record_no), 1, 3), ' '
-    ) as example_statement_ids,
-    min(loaded_as_of) as first_seen,
-    max(loaded_as_of) as last_seen
-from reasons
-group by source, reason
+select * from final
