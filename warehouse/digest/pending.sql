@@ -2,20 +2,36 @@
 -- the book (no reversal points at them) whose approval state is pending, in any period,
 -- because a decision on last year's credit can still change last year's status. A worker
 -- who is their own supervisor is never asked: nobody approves their own CE (rule 9).
-select
-    r.supervisor_id,
-    e.worker_id,
-    r.name,
-    e.period,
-    e.activity_id,
-    c.title,
-    e.credited_hours,
-    e.qualifying,
-    e.earned_at
-from ledger_entries as e
-anti join ledger_entries as v on v.reverses_entry_id = e.entry_id
-inner join cfg_roster as r on r.worker_id = e.worker_id
-left join cfg_catalog as c on c.activity_id = e.activity_id
-where e.entry_type = 'credit' and e.approval_state = 'pending' and r.supervisor_id is not null
-    and r.supervisor_id <> r.worker_id
-order by r.supervisor_id, r.name, e.worker_id, e.earned_at, e.activity_id
+with entries as not materialized (
+    select * from ledger_entries
+),
+
+roster as (
+    select * from cfg_roster
+),
+
+activities as (
+    select * from cfg_catalog
+),
+
+final as (
+    select
+        roster.supervisor_id,
+        entries.worker_id,
+        roster.name,
+        entries.period,
+        entries.activity_id,
+        activities.title,
+        entries.credited_hours,
+        entries.qualifying,
+        entries.earned_at
+    from entries
+    anti join entries as reversals on reversals.reverses_entry_id = entries.entry_id
+    inner join roster on roster.worker_id = entries.worker_id
+    left join activities on activities.activity_id = entries.activity_id
+    where entries.entry_type = 'credit' and entries.approval_state = 'pending' and roster.supervisor_id is not null
+        and roster.supervisor_id <> roster.worker_id
+)
+
+select * from final
+order by final.supervisor_id, final.name, final.worker_id, final.earned_at, final.activity_id

@@ -74,7 +74,8 @@ from (
         count(*) over (partition by repeated_copies.statement_id) as copies,
         row_number() over (
             partition by repeated_copies.statement_id
-            order by repeated_copies.stored_ts asc nulls last, repeated_copies.file_id asc, repeated_copies.record_no asc
+            order by
+                repeated_copies.stored_ts asc nulls last, repeated_copies.file_id asc, repeated_copies.record_no asc
         ) = 1 as kept,
         repeated_copies.batch_id
     from int_statement_copies as repeated_copies

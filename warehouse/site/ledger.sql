@@ -5,36 +5,53 @@
 -- instant after it) so it does not count yet. The worker pages word the notes.
 -- $first and $next (either null for no bound) take the workers from $first up to, not
 -- including, $next: a process drawing a share of the pages reads only its share.
-with titles as (
-    select activity_id, min(title) as title
-    from cfg_catalog
-    group by activity_id
+with book as not materialized (
+    select * from ledger_book
+    where ($first is null or worker_id >= $first) and ($next is null or worker_id < $next)
+),
+
+activities as (
+    select * from cfg_catalog
+),
+
+titles as (
+    select activities.activity_id, min(activities.title) as title
+    from activities
+    group by activities.activity_id
 ),
 
 reversed as (
-    select reverses_entry_id as entry_id, min(entry_id) as reversed_by
-    from ledger_book
-    where reverses_entry_id is not null and ($first is null or worker_id >= $first) and ($next is null or worker_id < $next)
-    group by reverses_entry_id
+    select book.reverses_entry_id as entry_id, min(book.entry_id) as reversed_by
+    from book
+    where book.reverses_entry_id is not null
+    group by book.reverses_entry_id
+),
+
+final as (
+    select
+        book.worker_id,
+        book.period,
+        book.entry_id,
+        book.entry_type,
+        strftime(timezone($tz, book.earned_at), '%Y-%m-%d %H:%M') as earned,
+        coalesce(titles.title, book.activity_id) as title,
+        book.activity_kind,
+        book.credited_hours,
+        book.approval_state,
+        replace(book.competencies, ';', ' ') as competencies,
+        book.qualifying,
+        book.reverses_entry_id,
+        reversed.reversed_by,
+        book.earned_at >= $as_of_end as after_as_of,
+        -- the book's order within a worker and period, not shown
+        book.earned_at,
+        book.credit_key,
+        book.seq
+    from book
+    left join titles on titles.activity_id = book.activity_id
+    left join reversed on reversed.entry_id = book.entry_id
 )
 
-select
-    b.worker_id,
-    b.period,
-    b.entry_id,
-    b.entry_type,
-    strftime(timezone($tz, b.earned_at), '%Y-%m-%d %H:%M') as earned,
-    coalesce(t.title, b.activity_id) as title,
-    b.activity_kind,
-    b.credited_hours,
-    b.approval_state,
-    replace(b.competencies, ';', ' ') as competencies,
-    b.qualifying,
-    b.reverses_entry_id,
-    r.reversed_by,
-    b.earned_at >= $as_of_end as after_as_of
-from ledger_book as b
-left join titles as t on t.activity_id = b.activity_id
-left join reversed as r on r.entry_id = b.entry_id
-where ($first is null or b.worker_id >= $first) and ($next is null or b.worker_id < $next)
-order by b.worker_id, b.period, b.earned_at, b.credit_key, b.seq
+select * exclude (earned_at, credit_key, seq)
+from final
+order by final.worker_id, final.period, final.earned_at, final.credit_key, final.seq

@@ -1,31 +1,44 @@
 -- Each worker's compliance row per period, with the roster's names and dates, for the
 -- facility lists and the worker pages. $tz is the policy's time zone; $first and $next
 -- (either null for no bound) take the workers from $first up to, not including, $next.
-with supervisors as (
-    select worker_id, name
-    from cfg_roster
+with worker_compliance as (
+    select * from compliance_worker
+),
+
+roster as not materialized (
+    select * from cfg_roster
+),
+
+supervisors as (
+    select roster.worker_id, roster.name
+    from roster
+),
+
+final as (
+    select
+        worker_compliance.worker_id,
+        coalesce(roster.name, worker_compliance.worker_id) as name,
+        worker_compliance.period,
+        worker_compliance.role,
+        worker_compliance.facility,
+        worker_compliance.region,
+        worker_compliance.supervisor_id,
+        supervisors.name as supervisor_name,
+        roster.hire_date,
+        roster.end_date,
+        worker_compliance.required_hours,
+        worker_compliance.approved_hours,
+        worker_compliance.pending_hours,
+        worker_compliance.hours_needed,
+        worker_compliance.status,
+        worker_compliance.competencies_covered,
+        timezone($tz, worker_compliance.last_activity_at)::date as last_activity
+    from worker_compliance
+    left join roster on roster.worker_id = worker_compliance.worker_id
+    left join supervisors on supervisors.worker_id = worker_compliance.supervisor_id
+    where ($first is null or worker_compliance.worker_id >= $first)
+        and ($next is null or worker_compliance.worker_id < $next)
 )
 
-select
-    c.worker_id,
-    coalesce(r.name, c.worker_id) as name,
-    c.period,
-    c.role,
-    c.facility,
-    c.region,
-    c.supervisor_id,
-    s.name as supervisor_name,
-    r.hire_date,
-    r.end_date,
-    c.required_hours,
-    c.approved_hours,
-    c.pending_hours,
-    c.hours_needed,
-    c.status,
-    c.competencies_covered,
-    timezone($tz, c.last_activity_at)::date as last_activity
-from compliance_worker as c
-left join cfg_roster as r on r.worker_id = c.worker_id
-left join supervisors as s on s.worker_id = c.supervisor_id
-where ($first is null or c.worker_id >= $first) and ($next is null or c.worker_id < $next)
-order by c.worker_id, c.period
+select * from final
+order by final.worker_id, final.period
