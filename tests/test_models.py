@@ -1,5 +1,6 @@
 """The model graph: warehouse/models.yaml lists every model once, in an order the SQL agrees
-with, and each model builds the table it is named for."""
+with, and each model builds the table it is named for; the models and queries keep the
+jaffle-shop style the README describes."""
 
 import re
 import shutil
@@ -63,3 +64,38 @@ def test_the_book_may_be_read_as_the_last_run_left_it_before_its_model_runs():
     book = next(m for m in models.step_models("ledger") if m.name == "ledger_book")
     assert "ledger_book" in scope.reads
     assert models.step_models("ledger").index(scope) < models.step_models("ledger").index(book)
+
+
+def code_of(path) -> str:
+    """A SQL file's text without `--` comments and string literals, lower-cased."""
+    return re.sub(r"--[^\n]*|'(?:[^']|'')*'", " ", path.read_text()).lower()
+
+
+def test_no_cte_takes_a_model_name_so_the_order_check_sees_only_real_reads():
+    names = {model.name for model in models.all_models()}
+    for model in models.all_models():
+        ctes = re.findall(r"(?:^|\bwith\s+)(\w+)\s+as\s+(?:not\s+)?(?:materialized\s+)?\(", code_of(model.path), re.M)
+        assert not set(ctes) & names, model.path
+
+
+# the jaffle-shop style (README, "How it works"); staging/ and audit/raw_statements.sql are not restyled yet
+STYLED = [
+    path
+    for layer in ("intermediate", "marts", "site", "digest", "audit")
+    for path in sorted((models.MODELS / layer).glob("*.sql"))
+    if path.name != "raw_statements.sql"
+]
+
+
+# a query's last words: `select * from final`, perhaps leaving out sort keys, perhaps ordered
+FINAL = r"select \* (?:exclude \([^)]*\)\s+)?from final\s*(?:order by [^()]*)?$"
+
+
+@pytest.mark.parametrize("path", STYLED, ids=lambda path: f"{path.parent.name}/{path.stem}")
+def test_styled_sql_names_no_one_letter_alias_and_ends_each_query_with_select_from_final(path):
+    code = code_of(path)
+    assert not re.findall(r"\bas\s+[a-z]\b", code), "a one-letter alias"
+    queries = [q for q in code.split(";") if re.search(r"\bwith\b", q) and not q.strip().startswith("update")]
+    assert queries, "no query with CTEs"
+    for query in queries:
+        assert re.search(FINAL, query.strip()), query[-200:]
