@@ -8,7 +8,9 @@ with files as not materialized (
     select * from loaded_files
 ),
 
--- the kept copy of each id the batches brought, paired with each other copy of that id
+-- CTEs read more than once read their tables directly: an import CTE would change which
+-- of them DuckDB materialises (see the README's "How it works").
+-- The kept copy of each id the batches brought, paired with each other copy of that id
 repeated as (
     select
         kept_copies.statement_id,

@@ -1,6 +1,8 @@
 -- Valid records join every copy that ever arrived. Rule 2: the first stored copy of
 -- an id stands (earliest `stored`, then order of arrival: file, then record); the
 -- others are kept, unmarked, to judge conflicts.
+-- CTEs read more than once read their tables directly: an import CTE would change which
+-- of them DuckDB materialises (see the README's "How it works")
 insert into int_statement_copies
 with batch as (
     select
