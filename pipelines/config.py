@@ -57,6 +57,11 @@ class Policy:
     min_attendance_ratio: float
     increment_minutes: int
     pace_slack_hours: float
+    # the quality gate's limits on each source's share of a load's batch (expectations/batch_sources.json)
+    max_quarantined_share: float = 0.5
+    max_conflicting_share: float = 0.5
+    max_unknown_verb_share: float = 0.5
+    min_batch_records: int = 20  # fewer records from a source in a batch are not judged by share
 
 
 @dataclass
@@ -164,6 +169,7 @@ def read_policy(path: Path) -> Policy:
         raise CeledgerError(f"{path}: timezone: unknown time zone {timezone!r}") from None
     period = data.get("period", {})
     webinar = data.get("webinar", {})
+    quality = data.get("quality", {})
     requirements = {"peer_specialist": 15, "supervisor": 15}
     requirements.update(data.get("requirements", {}))
     return Policy(
@@ -174,6 +180,10 @@ def read_policy(path: Path) -> Policy:
         min_attendance_ratio=float(webinar.get("min_attendance_ratio", 0.5)),
         increment_minutes=int(webinar.get("increment_minutes", 15)),
         pace_slack_hours=float(data.get("pace_slack_hours", 1.0)),
+        max_quarantined_share=float(quality.get("max_quarantined_share", 0.5)),
+        max_conflicting_share=float(quality.get("max_conflicting_share", 0.5)),
+        max_unknown_verb_share=float(quality.get("max_unknown_verb_share", 0.5)),
+        min_batch_records=int(quality.get("min_batch_records", 20)),
     )
 
 

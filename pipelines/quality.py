@@ -3,12 +3,18 @@
 Write-audit-publish: the warehouse update is written inside its transaction, audited
 here, and committed and published only when every suite passes. A failing suite rolls
 the update back, so the last good warehouse and published tables stay as they were, and
-the error names the expectation that failed. Validation results go to GX Data Docs in
-the output folder either way.
+the error names the expectation that failed (and, for a suite about sources, the source).
+Validation results go to GX Data Docs in the output folder either way.
 
 GX reads pandas DataFrames taken from DuckDB: its SQL data source cannot validate a
 DuckDB table (every expectation fails in resolve_metric_bundle, a known upstream bug).
-Importing GX takes seconds, so `preload` starts it on a thread while DuckDB loads.
+So each audit is a query (warehouse/audit/<suite>.sql) that profiles its tables down to a
+few rows in DuckDB, taken when the audit is called, inside the transaction; GX validates
+them all at the verdict. Importing GX takes seconds, so it starts on a thread while DuckDB
+loads and builds the models, and the verdict is the first time anything waits for it.
+
+Limits that come from the run (the policy's shares, the as-of day) are suite parameters:
+an expectation names them as `{"$PARAMETER": name}` and `Gate.parameters` supplies them.
 
 GX's Data Docs write unexpected values into the page as HTML, unescaped, and those
 values come from vendors: an activity id carrying `<script>` would run in the page the
@@ -32,13 +38,11 @@ from pathlib import Path
 import duckdb
 
 from pipelines import resources
-from pipelines.config import one_line
 from pipelines.errors import CeledgerError
 
 SUITES = resources.EXPECTATIONS
 AUDITS = resources.AUDIT_SQL
 _loading: threading.Thread | None = None
-SLICE_ROWS = 250_000  # raw statements GX validates at a time (see Gate.audit_in_background)
 
 
 class QualityGateFailed(CeledgerError):
@@ -54,9 +58,9 @@ def preload() -> None:
 
 def skip_batch_fingerprints() -> None:
     """GX fingerprints every pandas batch it loads by hashing the frame whole, a batch
-    marker that nothing here reads; for a million raw statements that hash costs two
-    seconds of each validation. Frames above GX's threshold are not fingerprinted, so
-    setting the threshold to 0 only skips the marker, never a check."""
+    marker that nothing here reads; for compliance_worker's row per worker and period
+    that hash is most of the suite's time. Frames above GX's threshold are not
+    fingerprinted, so setting the threshold to 0 only skips the marker, never a check."""
     engine = importlib.import_module("great_expectations.execution_engine.pandas_execution_engine")
     if hasattr(engine, "HASH_THRESHOLD"):
         engine.HASH_THRESHOLD = 0
@@ -98,23 +102,24 @@ def inert(value):
 
 @dataclass
 class Gate:
-    """One GX context for a run; suites are validated as their tables become ready."""
+    """One GX context for a run; each audit's rows are taken when it is called and
+    validated at the verdict."""
 
     docs: Path
+    parameters: dict[str, object] = field(default_factory=dict)  # for {"$PARAMETER": name} in the suites
     failures: list[str] = field(default_factory=list)
-    seconds: float = 0.0  # what the gate cost the run: its work on the main thread and waits for the other
-    background: float = 0.0  # validation time on the background thread, overlapping DuckDB's work
+    seconds: float = 0.0  # what the gate cost the run: its queries, its waits for GX, GX's work
     validated: dict[str, int] = field(default_factory=dict)
     parts: dict[str, float] = field(default_factory=dict)  # where the time went: start, each suite, data docs
-    _background: threading.Thread | None = None
 
     _starting: threading.Thread | None = None
+    _audits: list = field(default_factory=list)  # (suite, rows) taken, not yet validated
     _validations: dict = field(default_factory=dict)
     _start_error: BaseException | None = None
 
     def __post_init__(self) -> None:
         """Import GX and build its context on a thread: DuckDB's models run meanwhile, and
-        nothing waits for GX before the first suite is validated."""
+        nothing waits for GX before the verdict."""
         self._starting = threading.Thread(target=self._start, daemon=True)
         self._starting.start()
 
@@ -153,65 +158,20 @@ class Gate:
         """Wait, on the main thread, until GX can validate; the wait counts as the gate's."""
         if self._starting is not None:
             started = time.perf_counter()
-            self._started()
+            self._starting.join()
             self._starting = None
             self.seconds += time.perf_counter() - started
             self.parts["waiting for GX to start"] = time.perf_counter() - started
-        self._started()
-
-    def _started(self) -> None:
-        """Wait (on any thread) for GX to start; raise what stopped it."""
-        starting = self._starting  # the main thread may clear it meanwhile
-        if starting is not None:
-            starting.join()
         if self._start_error is not None:
             raise self._start_error
 
     def audit(self, con: duckdb.DuckDBPyConnection, suite: str) -> None:
-        """Validate the rows warehouse/audit/<suite>.sql selects against expectations/<suite>.json."""
-        self.join()
-        self.ready()
+        """Take the rows warehouse/audit/<suite>.sql selects now, as the transaction has
+        them; the verdict validates them against expectations/<suite>.json."""
         started = time.perf_counter()
-        frame = con.execute((AUDITS / f"{suite}.sql").read_text()).df()
-        self.validate(suite, frame)
-        self.seconds += time.perf_counter() - started
-        self.parts[suite] = time.perf_counter() - started
-
-    def audit_in_background(self, con: duckdb.DuckDBPyConnection, suite: str) -> None:
-        """Take the suite's rows now, validate them on a thread while DuckDB goes on.
-
-        GX's pandas work and DuckDB's models then share the machine's cores instead of
-        queueing; `join` (called by the next audit and the verdict) waits for it. The rows
-        are taken as Arrow, which is cheap, and validated a slice at a time, which keeps
-        GX's copies of the frame small: the raw-statement suite, the one audited here,
-        checks each statement on its own, so slices change no verdict.
-        """
-        self.join()
-        started = time.perf_counter()
-        rows = con.sql((AUDITS / f"{suite}.sql").read_text()).to_arrow_table()
+        self._audits.append((suite, con.execute((AUDITS / f"{suite}.sql").read_text()).df()))
         self.seconds += time.perf_counter() - started
         self.parts[f"{suite} (rows)"] = time.perf_counter() - started
-        self._background = threading.Thread(target=self._validate_safely, args=(suite, rows, SLICE_ROWS))
-        self._background.start()
-
-    def _validate_safely(self, suite: str, rows, slice_rows: int) -> None:
-        started = time.perf_counter()
-        try:
-            self._started()
-            for first in range(0, max(rows.num_rows, 1), slice_rows):  # an empty batch is validated too
-                self.validate(suite, rows.slice(first, slice_rows).to_pandas())
-            self.validated[suite] = rows.num_rows
-        except Exception as err:  # reported by the verdict, on the main thread
-            self.failures.append(f"{suite}: the validation itself failed: {one_line(err)}")
-        self.background += time.perf_counter() - started
-        self.parts[f"{suite} (on a thread)"] = time.perf_counter() - started
-
-    def join(self) -> None:
-        if self._background is not None:
-            started = time.perf_counter()
-            self._background.join()
-            self._background = None
-            self.seconds += time.perf_counter() - started
 
     def validation(self, suite: str):
         """The suite's GX validation definition, made once per run."""
@@ -226,39 +186,81 @@ class Gate:
         return self._validations[suite]
 
     def validate(self, suite: str, frame) -> None:
-        outcome = self.validation(suite).run(
+        """Validate rows against the suite now; a failed expectation is noted for the verdict.
+
+        A suite whose rows are named by a column (its meta's `rows_named_by`, e.g. the
+        source) has each failure say which rows broke it."""
+        started = time.perf_counter()
+        validation = self.validation(suite)
+        named_by = (validation.suite.meta or {}).get("rows_named_by", [])
+        outcome = validation.run(
             batch_parameters={"dataframe": frame},
-            result_format={"result_format": "SUMMARY", "partial_unexpected_count": 3},
+            expectation_parameters=self.parameters,
+            result_format={
+                "result_format": "SUMMARY",
+                "partial_unexpected_count": 3,
+                **({"unexpected_index_column_names": named_by} if named_by else {}),
+            },
         )
         examples = sorted(frame["example_broken_entry"].dropna()) if "example_broken_entry" in frame else []
-        self.failures += [describe(suite, check, examples) for check in outcome.results if not check.success]
+        self.failures += [
+            describe(suite, check, examples, named_by, frame) for check in outcome.results if not check.success
+        ]
         self.validated[suite] = len(frame)
+        self.parts[suite] = time.perf_counter() - started
 
     def verdict(self) -> None:
-        """Write the Data Docs, then stop the run if any expectation failed."""
-        self.join()
+        """Validate what the audits took, write the Data Docs, then stop the run if any
+        expectation failed."""
         self.ready()
         started = time.perf_counter()
+        for suite, frame in self._audits:
+            self.validate(suite, frame)
+        self._audits = []
+        step = time.perf_counter()
         self.context.build_data_docs(site_names=["celedger"])
+        self.parts["data docs"] = time.perf_counter() - step
         self.seconds += time.perf_counter() - started
-        self.parts["data docs"] = time.perf_counter() - started
         if self.failures:
             more = f" (and {len(self.failures) - 1} more)" if len(self.failures) > 1 else ""
             raise QualityGateFailed(f"quality gate failed, nothing published: {self.failures[0]}{more}")
 
 
-def describe(suite: str, check, example_entries: list[str] = ()) -> str:
+def describe(suite: str, check, example_entries: list[str] = (), named_by: list[str] = (), frame=None) -> str:
+    """One line: the suite, the expectation, its rule, what broke it and where.
+
+    Rows a suite names (`named_by`) are listed by name; an expectation whose meta names
+    an `examples` column adds that column's values for those rows (a source's unknown
+    verbs, say), so the operator sees what was sent without opening the Data Docs."""
     config = check.expectation_config
     kwargs = {k: v for k, v in config.kwargs.items() if k in ("column", "column_A", "column_B", "column_list")}
     target = ", ".join(", ".join(v) if isinstance(v, list) else str(v) for v in kwargs.values())
-    rule = (config.meta or {}).get("rule")
+    meta = config.meta or {}
+    rule = meta.get("rule")
     result = check.result or {}
     detail = f"{result.get('unexpected_count', '?')} unexpected"
-    examples = result.get("partial_unexpected_list") or []
+    examples = [plain(value) for value in result.get("partial_unexpected_list") or []]
     if examples:
         detail += f", e.g. {examples[:3]}"
+    rows = [row for row in result.get("partial_unexpected_index_list") or [] if isinstance(row, dict)]
+    if named_by and rows:
+        names = [", ".join(str(row.get(column)) for column in named_by) for row in rows]
+        detail += f" ({', '.join(named_by)} {'; '.join(names)})"
+        shown = meta.get("examples")
+        if shown and frame is not None and named_by[0] in frame:
+            keys = {row.get(named_by[0]) for row in rows}
+            values = sorted({str(v) for v in frame.loc[frame[named_by[0]].isin(keys), shown].dropna()})
+            if values:
+                detail += f", {shown}: {'; '.join(values)}"
     if example_entries:
         detail += f" (see entry {', '.join(example_entries[:3])})"
     if check.exception_info and check.exception_info.get("raised_exception"):
         detail = "raised " + str(check.exception_info.get("exception_message", "")).split("\n")[0]
     return f"{suite}: {config.type}({target}){f' [{rule}]' if rule else ''}: {detail}"
+
+
+def plain(value):
+    """A value as Python writes it: numpy's numbers (a pair's (np.int32(3), np.int64(4))) as numbers."""
+    if isinstance(value, list | tuple):
+        return tuple(plain(item) for item in value)
+    return value.item() if hasattr(value, "item") and not isinstance(value, str) else value

@@ -34,6 +34,8 @@ class Source:
     max_page_bytes: int = 64 * 1024 * 1024
     max_pages: int = 10_000
     path: Path | None = None
+    # the quality gate fails when the source's newest file is older than this (days to the as-of date)
+    max_silent_days: int | None = None
 
 
 def claimed_kind(error):

@@ -6,11 +6,10 @@ parameters as DuckDB variables and policy-dependent macros, so the SQL stays pla
 
 from __future__ import annotations
 
-import json
 import os
-import re
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -18,6 +17,9 @@ import duckdb
 from pipelines import resources
 from pipelines.config import Config, one_line
 from pipelines.errors import CeledgerError, RunBlocked
+
+if TYPE_CHECKING:
+    from pipelines.sources import Source
 
 DDL = resources.WAREHOUSE_DDL
 MODELS = resources.WAREHOUSE
@@ -32,7 +34,25 @@ MEMORY_LIMIT = os.environ.get("CELEDGER_DUCKDB_MEMORY", "1GB")
 # (years 1..9999) can represent. Statements outside are quarantined, as-of dates refused.
 FIRST_USABLE_DAY = date(1001, 1, 1)
 LAST_USABLE_DAY = date(9998, 12, 31)
-RAW_SUITE = resources.EXPECTATIONS / "raw_statements.json"
+
+# The patterns staging checks statements with, each a SQL macro of that name. The
+# published statement schema (schemas/xapi-statement.schema.json) uses the same ones for
+# its IRI and timestamp forms (tests/test_statement_schema.py holds them together).
+# Written in syntax RE2 and ECMA-262 read alike: explicit classes, never \s, \S or \d,
+# which mean ASCII in one engine and Unicode in another.
+PATTERNS = {
+    # a scheme and something after it, without white space or a control character,
+    # Unicode ones included
+    "iri_pattern": (
+        "[A-Za-z][A-Za-z0-9+.\\-]*:[^\\x00-\\x20\\x7f-\\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
+    ),
+    # ISO 8601 date-time, with a zone offset within -14:00..+14:00 and never -00:00
+    "timestamp_pattern": (
+        "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\\.[0-9]+)?)?"
+        "(?:Z|\\+(?:(?:0[0-9]|1[0-3])(?::?[0-5][0-9])?|14(?::?00)?)"
+        "|-(?:(?:0[1-9]|1[0-3])(?::?[0-5][0-9])?|00:?(?:0[1-9]|[1-5][0-9])|14(?::?00)?))?"
+    ),
+}
 
 
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
@@ -60,28 +80,9 @@ def unusable_warehouse(path: Path, err: duckdb.Error) -> CeledgerError:
 
 
 def shared_macros() -> str:
-    """SQL macros for what staging shares with the rest: patterns and the usable years.
-
-    Staging (DuckDB's RE2) and the raw-statement suite (GX on pandas, which runs
-    Python's `re` or pyarrow's RE2) must agree on every statement, or a statement
-    staging accepts fails the gate for every source. So each pattern is written once,
-    in expectations/raw_statements.json, anchored as `^(?:...)\\Z` and in syntax every
-    engine reads alike (explicit classes, never \\s, \\S or \\d, which mean ASCII in
-    RE2 and Unicode in Python), and staging reads it through the macro it names.
-    """
-    macros = {}
-    for expectation in json.loads(RAW_SUITE.read_text())["expectations"]:
-        name = (expectation.get("meta") or {}).get("sql_macro")
-        if name is None:
-            continue
-        regex = expectation["kwargs"]["regex"]
-        if not (re.fullmatch(r"[a-z_]+", name) and regex.startswith("^(?:") and regex.endswith(")\\Z")):
-            raise ValueError(f"{RAW_SUITE}: {name}: a shared pattern is written ^(?:...)\\Z")
-        pattern = regex.removeprefix("^(?:").removesuffix(")\\Z")
-        if macros.setdefault(name, pattern) != pattern:
-            raise ValueError(f"{RAW_SUITE}: {name} is given two different patterns")
+    """SQL macros for what staging shares with the rest: patterns and the usable years."""
     lines = [
-        f"create or replace temp macro {name}() as '{p.replace(chr(39), chr(39) * 2)}';" for name, p in macros.items()
+        f"create or replace temp macro {name}() as '{p.replace(chr(39), chr(39) * 2)}';" for name, p in PATTERNS.items()
     ]
     first, last = FIRST_USABLE_DAY.isoformat(), (LAST_USABLE_DAY + timedelta(days=1)).isoformat()
     lines += [
@@ -122,9 +123,14 @@ def define_periods(con: duckdb.DuckDBPyConnection, config: Config, as_of: date) 
 
 
 def define_as_of(con: duckdb.DuckDBPyConnection, config: Config, as_of: date) -> None:
-    """The as-of date, and the instant its local day ends (rule 12: credit counts by local day)."""
-    zone = ZoneInfo(config.policy.timezone)
-    set_variables(con, as_of=as_of, as_of_end=local_midnight(as_of + timedelta(days=1), zone))
+    """The as-of date, the instant its local day ends (rule 12: credit counts by local
+    day) and the zone its days are counted in."""
+    set_variables(con, as_of=as_of, as_of_end=as_of_end(as_of, config.policy.timezone), timezone=config.policy.timezone)
+
+
+def as_of_end(as_of: date, timezone: str) -> datetime:
+    """The instant the as-of day ends in the policy's time zone."""
+    return local_midnight(as_of + timedelta(days=1), ZoneInfo(timezone))
 
 
 def local_midnight(day: date, zone: ZoneInfo) -> datetime:
@@ -140,7 +146,16 @@ def define_policy(con: duckdb.DuckDBPyConnection, config: Config) -> None:
         min_attendance_ratio=policy.min_attendance_ratio,
         increment_minutes=policy.increment_minutes,
         pace_slack_hours=policy.pace_slack_hours,
+        min_batch_records=policy.min_batch_records,
     )
+
+
+def load_sources_table(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
+    """cfg_sources: each source in sources.yaml with how long it may stay silent (the
+    quality gate's silence check); empty when the run has no sources.yaml."""
+    con.execute("create or replace table cfg_sources (source varchar, max_silent_days integer)")
+    if sources:
+        con.executemany("insert into cfg_sources values (?, ?)", [[s.name, s.max_silent_days] for s in sources])
 
 
 def load_config_tables(con: duckdb.DuckDBPyConnection, config: Config) -> None:

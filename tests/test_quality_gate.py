@@ -1,13 +1,16 @@
-"""The Great Expectations gate: suites run on every load, a broken ledger or compliance
-table blocks publishing, and the last good tables stay in place."""
+"""The Great Expectations gate: suites run on every load, a batch that does not look like a
+working feed or a broken ledger or compliance table blocks publishing, and the last good
+tables stay in place."""
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
@@ -15,9 +18,11 @@ import pytest
 from pipelines import models, quality
 from pipelines.quality import QualityGateFailed
 from pipelines.run import run
+from tests.support import ATTENDED, COMPLETED, COURSE, MODULE, POLICY, WEBINAR, statement
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample"
+ANN = "ann.peer@va.example.gov"
 
 
 def published(out: Path) -> dict[str, str]:
@@ -41,10 +46,10 @@ def test_every_suite_validates_the_sample_and_data_docs_are_built(tmp_path):
     docs = tmp_path / "out" / "data_docs"
     assert (docs / "index.html").exists()
     assert sorted(p.name for p in (docs / "validations").iterdir()) == [
+        "batch_sources",
         "compliance_rollup",
         "compliance_worker",
         "ledger",
-        "raw_statements",
     ]
 
 
@@ -109,37 +114,189 @@ def test_the_cli_says_which_expectation_failed_and_exits_3(tmp_path):
     assert "quality gate failed, nothing published: ledger:" in completed.stderr
 
 
-def staging_without_its_verb_check(tmp_path: Path, monkeypatch) -> None:
+# --- the batch, per source (expectations/batch_sources.json) ----------------------------------
+
+AS_OF = "2026-11-20"  # in the test policy's America/New_York
+
+
+def with_policy(program, quality: dict[str, float]) -> None:
+    if quality:
+        program.write_config(policy=POLICY + "quality:\n" + "".join(f"  {k}: {v}\n" for k, v in quality.items()))
+
+
+def attendances(label: str, count: int) -> list[dict]:
+    """`count` different statements: Ann attending the webinar an hour a day in January."""
+    return [
+        statement(f"{label}-{n}", ANN, ATTENDED, WEBINAR, f"2026-01-{n + 1:02d}T15:00:00Z", "PT1H")
+        for n in range(count)
+    ]
+
+
+def assert_refused(program, failure: str, as_of: str = AS_OF) -> str:
+    """The run stops at the gate, naming `failure`: nothing committed, nothing published."""
+    before = published(program.out) if program.out.exists() else {}
+    with pytest.raises(QualityGateFailed, match="quality gate failed, nothing published: batch_sources") as raised:
+        program.run(as_of)
+    assert failure in str(raised.value)
+    assert published(program.out) == before
+    return str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "quality, good, bad, passes",
+    [
+        ({"max_quarantined_share": 0.2}, 15, 5, False),  # 5 of 20 records quarantined: 0.25
+        ({"max_quarantined_share": 0.3}, 15, 5, True),
+        ({}, 9, 11, False),  # the default, 0.5
+        ({}, 10, 10, True),
+        ({}, 0, 3, True),  # 3 of 3 quarantined, but 3 records are too few to judge a feed by
+        ({"min_batch_records": 3}, 0, 3, False),
+    ],
+)
+def test_a_source_with_too_much_quarantined_stops_the_load(program, quality, good, bad, passes):
+    with_policy(program, quality)
+    broken = [dict(s, id=f"lms-export-{n}") for n, s in enumerate(attendances("broken", bad))]
+    program.add("lms/feed.ndjson", attendances("good", good) + broken)
+    if passes:
+        result = program.run(AS_OF)
+        assert result.rows("select count(*) from quarantine where source = 'lms'") == [(bad,)]
+    else:
+        failure = assert_refused(program, "expect_column_values_to_be_between(quarantined_share) [a source's batch")
+        assert f"e.g. [{bad / (good + bad)}] (source lms)" in failure
+
+
+def test_ids_the_batch_carries_with_different_contents_stop_the_load(program):
+    """Ten statements sent twice, the second time with other durations: each id names two
+    statements, which rule 2 would settle one at a time as conflicts."""
+    first = attendances("twice", 10)
+    other = [dict(s, result={"duration": "PT2H"}) for s in first]
+    program.add("lms/feed.ndjson", first + other)
+    failure = assert_refused(program, "expect_column_values_to_be_between(conflicting_share) [ids are unique")
+    assert "e.g. [1.0] (source lms)" in failure
+
+
+def test_copies_with_the_same_content_are_one_statement_and_pass(program):
+    """Rule 2: the same ten statements again, stored later and by another version: no conflict."""
+    first = attendances("twice", 10)
+    again = [dict(s, stored="2026-02-01T00:00:00Z", version="1.0.0") for s in first]
+    program.add("lms/feed.ndjson", first + again)
+    result = program.run(AS_OF)
+    assert result.rows("select count(*) from conflicts") == [(0,)]
+    assert result.rows("select count(*), count(*) filter (where kept) from int_statement_copies") == [(20, 10)]
+
+
+def test_a_few_conflicts_are_rule_2s_business(program):
+    """One id of twenty sent with two contents: rule 2 keeps the first stored and reports it."""
+    first = attendances("once", 20)
+    program.add("lms/feed.ndjson", [*first, dict(first[0], result={"duration": "PT2H"})])
+    assert program.run(AS_OF).rows("select count(*) from conflicts") == [(1,)]
+
+
+@pytest.mark.parametrize(
+    "when, failure",
+    [
+        ("1970-01-01T00:00:00Z", "expect_column_values_to_be_between(earliest_instant) [no timestamp or stored before"),
+        ("2013-04-25T23:59:59Z", "expect_column_values_to_be_between(earliest_instant)"),
+        ("2013-04-26T00:00:00Z", None),
+        # the as-of day ends at 2026-11-21T05:00Z in New York; a day's grace after it
+        ("2026-11-22T05:00:00Z", None),
+        ("2026-11-22T05:00:01Z", "expect_column_values_to_be_between(latest_instant) [no timestamp or stored after"),
+    ],
+)
+def test_a_timestamp_outside_the_window_stops_the_load(program, when, failure):
+    program.add("lms/feed.ndjson", [*attendances("good", 3), statement("odd", ANN, COMPLETED, MODULE, when)])
+    if failure is None:
+        program.run(AS_OF)
+    else:
+        assert "(source lms)" in assert_refused(program, failure)
+
+
+def staging_without_its_24_hour_rule(tmp_path: Path, monkeypatch) -> None:
     copy = tmp_path / "models"
     shutil.copytree(models.MODELS, copy)
     staging = copy / "staging" / "stg_batch_records.sql"
-    staging.write_text(staging.read_text().replace("not regexp_full_match(verb_id, iri_pattern())", "false"))
+    rule = "then 'timestamp is far in the future' end"
+    assert rule in staging.read_text()
+    staging.write_text(staging.read_text().replace(rule, "and false " + rule))
     monkeypatch.setattr(models, "MODELS", copy)
 
 
-def assert_the_gate_refuses_webinar_lines(tmp_path: Path, count: int) -> None:
-    """The sample's first `count` webinar statements, the last with a verb that is no IRI."""
-    statements = tmp_path / "statements"
-    statements.mkdir()
-    lines = (SAMPLE / "statements" / "webinar-platform.ndjson").read_text().splitlines()[:count]
-    lines[-1] = lines[-1].replace("http://adlnet.gov/expapi/verbs/attended", "attended")
-    (statements / "s.ndjson").write_text("\n".join(lines) + "\n")
-    with pytest.raises(QualityGateFailed, match=r"raw_statements: expect_column_values_to_match_regex\(verb_id\)"):
-        run(SAMPLE / "config", [statements], date(2026, 11, 20), tmp_path / "out", tmp_path / "wh.duckdb")
+def test_the_gate_catches_a_future_timestamp_staging_lets_through(program, monkeypatch):
+    """With staging's rule 4 check broken, the gate's window still refuses the load."""
+    staging_without_its_24_hour_rule(program.root, monkeypatch)
+    future = statement("future", ANN, COMPLETED, MODULE, "2027-01-05T15:00:00Z", stored="2026-01-05T15:00:00Z")
+    program.add("lms/feed.ndjson", [*attendances("good", 3), future])
+    assert_refused(program, "expect_column_values_to_be_between(latest_instant)")
+    assert not (program.root / "warehouse.duckdb").exists()
 
 
-def test_the_raw_suite_catches_what_staging_lets_through(tmp_path, monkeypatch):
-    """With staging's verb check broken, the gate still refuses the load."""
-    staging_without_its_verb_check(tmp_path, monkeypatch)
-    assert_the_gate_refuses_webinar_lines(tmp_path, 1)
-    assert not (tmp_path / "wh.duckdb").exists()
+def sources_yaml(program, **max_silent_days: int) -> None:
+    (program.config / "sources.yaml").write_text(
+        "sources:\n"
+        + "".join(
+            f"  - name: {name}\n    kind: inbox\n    path: inbox/{name}\n"
+            + (f"    max_silent_days: {days}\n" if days is not None else "")
+            for name, days in max_silent_days.items()
+        )
+    )
 
 
-def test_the_raw_suite_checks_every_slice_of_a_large_batch(tmp_path, monkeypatch):
-    """Validated two statements at a time, a bad verb in the last slice still stops the load."""
-    staging_without_its_verb_check(tmp_path, monkeypatch)
-    monkeypatch.setattr(quality, "SLICE_ROWS", 2)
-    assert_the_gate_refuses_webinar_lines(tmp_path, 5)
+def delivered(path: Path, local: str) -> None:
+    """The file landed at a local time in New York (the test policy's zone)."""
+    moment = datetime.fromisoformat(local).replace(tzinfo=ZoneInfo("America/New_York"))
+    os.utime(path, (moment.timestamp(), moment.timestamp()))
+
+
+@pytest.mark.parametrize(
+    "landed, passes",
+    [("2026-11-17T00:30:00", True), ("2026-11-16T23:30:00", False)],  # 3 and 4 days before the as-of date
+)
+def test_a_source_silent_for_longer_than_it_may_be_stops_the_load(program, landed, passes):
+    sources_yaml(program, lms=3, other=None)
+    delivered(program.add("lms/feed.ndjson", attendances("old", 3)), landed)
+    if passes:
+        program.run(AS_OF)
+    else:
+        failure = assert_refused(program, "a_to_be_greater_than_b(max_silent_days, silent_days) [no source is silent")
+        assert "e.g. [(3, 4)] (source lms)" in failure
+
+
+def test_a_source_that_never_delivered_is_silent_since_the_first_load(program):
+    sources_yaml(program, lms=None, webinars=2)
+    program.add("lms/feed.ndjson", attendances("lms", 3))
+    program.run(AS_OF)  # the warehouse begins today: nobody has been silent yet
+    program.run("2026-11-22")
+    assert "(source webinars)" in assert_refused(program, "max_silent_days, silent_days", as_of="2026-11-23")
+
+
+def course_statements(label: str, verbs: list[str], activity: str = COURSE) -> list[dict]:
+    return [
+        statement(f"{label}-{n}", ANN, verb, activity, f"2026-02-{n % 28 + 1:02d}T15:00:00Z")
+        for n, verb in enumerate(verbs)
+    ]
+
+
+TYPO = "http://adlnet.gov/expapi/verbs/complete"
+CMI5 = [
+    "http://adlnet.gov/expapi/verbs/launched",
+    "http://adlnet.gov/expapi/verbs/initialized",
+    COMPLETED,
+    "http://adlnet.gov/expapi/verbs/terminated",
+    "https://w3id.org/xapi/adl/verbs/abandoned",
+]
+
+
+def test_a_source_using_verbs_the_rules_do_not_know_stops_the_load(program):
+    program.add("lms/feed.ndjson", course_statements("lms", [TYPO] * 11 + [COMPLETED] * 9))
+    failure = assert_refused(program, "expect_column_values_to_be_between(unknown_verb_share)")
+    assert f"e.g. [0.55] (source lms), unknown_verbs: {TYPO}" in failure
+
+
+def test_cmi5_sessions_and_uncatalogued_activities_use_verbs_the_gate_accepts(program):
+    uncatalogued = "https://training.example.org/courses/not-in-the-catalog"
+    sessions = course_statements("cmi5", CMI5 * 4)
+    program.add("lms/feed.ndjson", sessions + course_statements("elsewhere", [TYPO] * 30, uncatalogued))
+    program.run(AS_OF)
 
 
 def test_rejections_are_reported_per_source_with_examples(sample_warehouse):
@@ -179,32 +336,60 @@ class Page(HTMLParser):
         (self.scripts if self._in_script else self.text).append(data)
 
 
-def hostile_statement() -> dict:
-    """One batch row as warehouse/audit/raw_statements.sql selects it, its ids carrying markup."""
+def hostile_source() -> dict:
+    """One row as warehouse/audit/batch_sources.sql selects it, from a source whose name and
+    verbs carry markup and whose verbs the rules do not know."""
+    import pandas
+
     return {
-        "id": "00000000-0000-4000-8000-000000000000",
-        "actor_type": "Agent",
-        "identifier_count": 1,
-        "verb_id": IMAGE,
-        "object_type": "Activity",
-        "object_id": SCRIPT,
-        "timestamp_text": "2026-10-01T12:00:00Z",
-        "stored_text": "2026-10-01T12:00:00Z",
-        "duration_text": None,
-        "version": "1.0.3",
-        "hours_ahead_of_stored": 0.0,
+        "source": SCRIPT,
+        "records": 20,
+        "quarantined": 0,
+        "quarantined_share": 0.0,
+        "conflicting_share": 0.0,
+        "unknown_verb_share": 1.0,
+        "unknown_verbs": IMAGE,
+        "earliest_instant": pandas.Timestamp("2026-10-01T12:00:00Z"),
+        "latest_instant": pandas.Timestamp("2026-10-01T12:00:00Z"),
+        "max_silent_days": None,
+        "silent_days": None,
+    }
+
+
+def hostile_book() -> dict:
+    """One row as warehouse/audit/ledger.sql selects it, its texts carrying markup: the Data
+    Docs show a text expectation's unexpected values (the batch suite's are numbers)."""
+    return {
+        "entry_type": "credit",
+        "activity_kind": SCRIPT,
+        "approval_state": "approved",
+        "period": IMAGE,
+        "standing": True,
+        "entries": 1,
+        "min_hours": 1.0,
+        "max_hours": 1.0,
+        "uncatalogued_standing_credits": 0,
+        "credits_over_catalog_hours": 0,
+        "reversals_without_credit": 0,
+        "unbalanced_reversals": 0,
+        "untraceable_statement_ids": 0,
+        "repeated_entry_ids": 0,
+        "example_broken_entry": None,
     }
 
 
 def test_a_payload_that_fails_a_suite_is_inert_text_in_the_data_docs(tmp_path):
     import pandas
 
-    gate = quality.Gate(tmp_path / "data_docs")
+    limits = {"max_quarantined_share": 0.5, "max_conflicting_share": 0.5, "max_unknown_verb_share": 0.5}
+    gate = quality.Gate(tmp_path / "data_docs", limits | {"latest_instant": "2026-11-22T05:00:00+00:00"})
     gate.ready()
-    gate.validate("raw_statements", pandas.DataFrame([hostile_statement()]))
+    gate.validate("batch_sources", pandas.DataFrame([hostile_source()]))
+    gate.validate("ledger", pandas.DataFrame([hostile_book()]))
     with pytest.raises(QualityGateFailed) as raised:
         gate.verdict()
-    assert repr(IMAGE) in str(raised.value)  # the error keeps the true value, on one line
+    assert f"(source {SCRIPT}), unknown_verbs: {IMAGE}" in str(raised.value)  # the true values, on one line
+    assert "\n" not in str(raised.value)
     pages = list((tmp_path / "data_docs").rglob("*.html"))
     assert len(pages) >= 2  # the index and the validation
     shown = ""
