@@ -261,6 +261,22 @@ def test_a_source_silent_for_longer_than_it_may_be_stops_the_load(program, lande
         assert "e.g. [(3, 4)] (source lms)" in failure
 
 
+@pytest.mark.system
+def test_the_cli_names_the_silent_source_and_exits_3(program):
+    sources_yaml(program, lms=3)
+    delivered(program.add("lms/feed.ndjson", attendances("old", 3)), "2026-11-10T12:00:00")
+    completed = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "run", "--config", str(program.config),
+         "--statements", str(program.statements_dir), "--as-of", AS_OF, "--out", str(program.out)],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 3
+    assert completed.stderr.count("\n") == 1
+    assert "[no source is silent for longer than its max_silent_days" in completed.stderr
+    assert "e.g. [(3, 10)] (source lms)" in completed.stderr
+    assert not list(program.out.glob("*.csv"))
+
+
 def test_a_source_that_never_delivered_is_silent_since_the_first_load(program):
     sources_yaml(program, lms=None, webinars=2)
     program.add("lms/feed.ndjson", attendances("lms", 3))
