@@ -109,7 +109,6 @@ class Gate:
     parameters: dict[str, object] = field(default_factory=dict)  # for {"$PARAMETER": name} in the suites
     failures: list[str] = field(default_factory=list)
     seconds: float = 0.0  # what the gate cost the run: its queries, its waits for GX, GX's work
-    validated: dict[str, int] = field(default_factory=dict)
     parts: dict[str, float] = field(default_factory=dict)  # where the time went: start, each suite, data docs
 
     _starting: threading.Thread | None = None
@@ -206,7 +205,6 @@ class Gate:
         self.failures += [
             describe(suite, check, examples, named_by, frame) for check in outcome.results if not check.success
         ]
-        self.validated[suite] = len(frame)
         self.parts[suite] = time.perf_counter() - started
 
     def verdict(self) -> None:
