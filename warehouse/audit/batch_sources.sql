@@ -9,6 +9,15 @@ with batch_files as (
     where batch_id = getvariable('batch_id')
 ),
 
+-- statements about a catalogued activity: their object, or a context parent or grouping
+-- (a homework post's assignment); unnested and joined, which is far cheaper than
+-- comparing every statement's list with the whole catalog
+catalogued_by_context as (
+    select distinct u.file_id, u.record_no
+    from (select file_id, record_no, unnest(context_ids) as activity_id from stg_batch_records) as u
+    semi join cfg_catalog as c on c.activity_id = u.activity_id
+),
+
 records as (
     select
         f.source,
@@ -19,12 +28,10 @@ records as (
         len(r.reasons) > 0 as quarantined,
         least(r.ts, r.stored_ts) as earliest_instant,
         greatest(r.ts, r.stored_ts) as latest_instant,
-        (
-            r.object_id in (select c.activity_id from cfg_catalog as c)
-            or list_has_any(r.context_ids, (select list(c.activity_id) from cfg_catalog as c))
-        ) as on_catalogued
+        r.object_id in (select c.activity_id from cfg_catalog as c) or k.record_no is not null as on_catalogued
     from stg_batch_records as r
     inner join batch_files as f on f.file_id = r.file_id
+    left join catalogued_by_context as k on k.file_id = r.file_id and k.record_no = r.record_no
 ),
 
 -- Rule 2: copies of an id with the same content (stored, authority and version aside)
@@ -32,8 +39,9 @@ records as (
 repeated as (
     select file_id, record_no, statement_id, source
     from records
-    where not quarantined
-    qualify count(*) over (partition by statement_id) > 1
+    where not quarantined and statement_id in (
+        select statement_id from records where not quarantined group by statement_id having count(*) > 1
+    )
 ),
 
 file_starts as (
