@@ -44,8 +44,43 @@ COLUMNS = {
     "identities.csv": ["worker_id", "kind", "value"],
     "catalog.csv": ["activity_id", "title", "kind", "provider", "ce_hours", "competencies", "approved"],
     "approvals.csv": ["worker_id", "activity_id", "decision", "supervisor_id", "decided_at"],
+    "certifications.csv": ["worker_id", "credential", "certified_on", "expires_on"],
 }
+# columns a file may leave out: catalog.csv's topics are read by the tracks' minimums and caps
+OPTIONAL_COLUMNS = {"catalog.csv": ["topics"]}
+TOPIC = re.compile(r"[a-z][a-z0-9_]*")
 REQUIRED_FILES = ("policy.yaml", "roster.csv", "catalog.csv")
+
+
+@dataclass(frozen=True)
+class Minimum:
+    name: str
+    topics: tuple[str, ...]
+    hours: Decimal
+
+
+@dataclass(frozen=True)
+class Cap:
+    name: str
+    kinds: tuple[str, ...]
+    topics: tuple[str, ...]
+    hours: Decimal
+
+
+@dataclass(frozen=True)
+class Track:
+    """A credential's renewal rule (rules 13-18): hours owed per cycle and what counts."""
+
+    name: str
+    credential: str
+    hours: Decimal
+    months: int
+    anchor: date | None  # None: each holder's certified_on
+    approval: str
+    competency_aligned: bool
+    minimums: tuple[Minimum, ...]
+    caps: tuple[Cap, ...]
+    waive_months: int
 
 
 @dataclass(frozen=True)
@@ -62,6 +97,7 @@ class Policy:
     max_conflicting_share: float = 0.5
     max_unknown_verb_share: float = 0.5
     min_batch_records: int = 20  # fewer records from a source in a batch are not judged by share
+    tracks: tuple[Track, ...] = ()
 
 
 @dataclass
@@ -77,6 +113,7 @@ class Config:
     # approvals.csv's rows with their line numbers: between decisions made at the same
     # instant, the later line wins (rule 9)
     approvals: list[dict[str, str]] = field(default_factory=list)
+    certifications: list[dict[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # usable, but worth an operator's look
 
 
@@ -93,11 +130,12 @@ def load_config(folder: Path) -> Config:
     for name in COLUMNS:
         path = folder / name
         if path.is_file():
-            headers[name], tables[name] = read_csv(path, COLUMNS[name])
+            headers[name], tables[name] = read_csv(path, COLUMNS[name], OPTIONAL_COLUMNS.get(name, []))
     roster = check_roster(folder / "roster.csv", tables["roster.csv"], policy)
     check_identities(folder / "identities.csv", tables.get("identities.csv", []), roster)
     activities = check_catalog(folder / "catalog.csv", tables["catalog.csv"])
     check_approvals(folder / "approvals.csv", tables.get("approvals.csv", []), roster, activities)
+    check_certifications(folder / "certifications.csv", tables.get("certifications.csv", []), roster)
     digest = hashlib.sha256()
     for name in ("policy.yaml", *COLUMNS):
         if (folder / name).is_file():
@@ -112,15 +150,28 @@ def load_config(folder: Path) -> Config:
         activities=len(activities),
         sources=folder / "sources.yaml" if (folder / "sources.yaml").is_file() else None,
         approvals=tables.get("approvals.csv", []),
+        certifications=tables.get("certifications.csv", []),
         warnings=[describe_cycle(folder / "roster.csv", cycle) for cycle in supervisor_cycles(roster)],
     )
+
+
+class ConfigLoader(yaml.SafeLoader):
+    """YAML's safe loader, except that a date stays the text it was written as: a track's
+    `anchor: 2025-09-01` is checked by the schema like any other string, and a day that
+    does not exist (2025-02-30) is refused by our check, not by a crash in the loader."""
+
+
+ConfigLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def read_yaml(path: Path) -> object:
     """A YAML config file's data ({} when it is empty); one that is not YAML is one line."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=ConfigLoader)
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as err:
         raise CeledgerError(f"{path}: not valid YAML ({one_line(err)})") from None
     return {} if data is None else data
 
@@ -184,7 +235,45 @@ def read_policy(path: Path) -> Policy:
         max_conflicting_share=float(quality.get("max_conflicting_share", 0.5)),
         max_unknown_verb_share=float(quality.get("max_unknown_verb_share", 0.5)),
         min_batch_records=int(quality.get("min_batch_records", 20)),
+        tracks=read_tracks(path, data.get("tracks", [])),
     )
+
+
+def read_tracks(path: Path, entries: list[dict]) -> tuple[Track, ...]:
+    """policy.yaml's tracks, already shaped by the schema; what a schema cannot say
+    (names given twice, a real calendar date as the anchor) is checked here."""
+    tracks, names = [], set()
+    for n, entry in enumerate(entries):
+        where = f"{path}: tracks.{n}"
+        if entry["name"] in names:
+            raise CeledgerError(f"{where}.name: track {entry['name']!r} appears twice")
+        names.add(entry["name"])
+        for part in ("minimums", "caps"):
+            seen = [item["name"] for item in entry.get(part, [])]
+            if twice := sorted({name for name in seen if seen.count(name) > 1}):
+                raise CeledgerError(f"{where}.{part}: {twice[0]!r} appears twice")
+        cycle = entry.get("cycle", {})
+        anchor = cycle.get("anchor", "certified_on")
+        tracks.append(
+            Track(
+                name=entry["name"],
+                credential=entry["credential"],
+                hours=Decimal(str(entry["hours"])),
+                months=cycle.get("months", 24),
+                anchor=None if anchor == "certified_on" else parse_anchor(anchor, f"{where}.cycle.anchor"),
+                approval=entry.get("approval", "none"),
+                competency_aligned=entry.get("competency_aligned", False),
+                minimums=tuple(
+                    Minimum(m["name"], tuple(m["topics"]), Decimal(str(m["hours"]))) for m in entry.get("minimums", [])
+                ),
+                caps=tuple(
+                    Cap(c["name"], tuple(c.get("kinds", [])), tuple(c.get("topics", [])), Decimal(str(c["hours"])))
+                    for c in entry.get("caps", [])
+                ),
+                waive_months=entry.get("waive_if_certified_within_months", 0),
+            )
+        )
+    return tuple(tracks)
 
 
 def numbers(data: object, where: str = "") -> list[tuple[str, float]]:
@@ -198,17 +287,27 @@ def numbers(data: object, where: str = "") -> list[tuple[str, float]]:
     return []
 
 
-def read_csv(path: Path, expected: list[str]) -> tuple[list[str], list[dict[str, str]]]:
-    """Rows as dicts with stripped values; the header must name exactly the expected columns."""
+def parse_anchor(text: str, where: str) -> date:
+    """A fixed cycle anchor: a real calendar date in the years the warehouse holds."""
+    anchor = parse_date(text, where)
+    if not 1001 <= anchor.year <= 9998:
+        raise CeledgerError(f"{where}: {text!r} is outside the years 1001..9998")
+    return anchor
+
+
+def read_csv(path: Path, expected: list[str], optional: list[str] = ()) -> tuple[list[str], list[dict[str, str]]]:
+    """Rows as dicts with stripped values; the header must name exactly the expected columns,
+    and may name the optional ones (a row's missing optional column reads as empty)."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle, strict=True)
             header = [h.strip() for h in next(reader, [])]
             if not header:
                 raise CeledgerError(f"{path}: empty file, expected columns {', '.join(expected)}")
-            unknown = [h for h in header if h not in expected]
+            unknown = [h for h in header if h not in expected and h not in optional]
             if unknown:
-                raise CeledgerError(f"{path}: unknown column {unknown[0]!r} (expected {', '.join(expected)})")
+                allowed = ", ".join([*expected, *(f"{h} (optional)" for h in optional)])
+                raise CeledgerError(f"{path}: unknown column {unknown[0]!r} (expected {allowed})")
             missing = [h for h in expected if h not in header]
             if missing:
                 raise CeledgerError(f"{path}: missing column {missing[0]!r}")
@@ -223,7 +322,9 @@ def read_csv(path: Path, expected: list[str]) -> tuple[list[str], list[dict[str,
                         f"{path}: line {reader.line_num} has {len(values)} fields, the header has {len(header)}"
                     )
                 rows.append(
-                    {"_line": str(reader.line_num)} | dict(zip(header, (v.strip() for v in values), strict=False))
+                    dict.fromkeys(optional, "")
+                    | {"_line": str(reader.line_num)}
+                    | dict(zip(header, (v.strip() for v in values), strict=False))
                 )
     except csv.Error as err:
         raise CeledgerError(f"{path}: malformed CSV ({one_line(err)})") from None
@@ -341,6 +442,9 @@ def check_catalog(path: Path, rows: list[dict[str, str]]) -> set[str]:
         for code in filter(None, row["competencies"].split(";")):
             if not COMPETENCY.fullmatch(code.strip()):
                 raise CeledgerError(f"{where}: unknown competency {code!r} (C01..C12)")
+        for topic in filter(None, (t.strip() for t in row["topics"].split(";"))):
+            if not TOPIC.fullmatch(topic):
+                raise CeledgerError(f"{where}: topic {topic!r} is not a lowercase word (letters, digits, _)")
         if row["approved"].lower() not in ("true", "false"):
             raise CeledgerError(f"{where}: approved must be true or false, got {row['approved']!r}")
         activities.add(activity)
@@ -361,6 +465,23 @@ def check_approvals(
         # a decision by someone other than the worker's own supervisor, on the roster or
         # not, is ignored and reported by the warehouse (rule 9), not a config error
         parse_datetime(require(row, "decided_at", where), f"{where}: decided_at")
+
+
+def check_certifications(path: Path, rows: list[dict[str, str]], roster: dict[str, dict[str, str]]) -> None:
+    """The credentials workers hold (rule 13). A credential no track names is allowed:
+    it is listed and owes nothing."""
+    held: set[tuple[str, str]] = set()
+    for row in rows:
+        where = f"{path}: line {row['_line']}"
+        worker, credential = require(row, "worker_id", where), require(row, "credential", where)
+        if worker not in roster:
+            raise CeledgerError(f"{where}: worker_id {worker!r} is not in the roster")
+        if (worker, credential) in held:
+            raise CeledgerError(f"{where}: {worker} holds {credential!r} on an earlier line already")
+        held.add((worker, credential))
+        certified = parse_date(require(row, "certified_on", where), f"{where}: certified_on")
+        if row["expires_on"] and parse_date(row["expires_on"], f"{where}: expires_on") < certified:
+            raise CeledgerError(f"{where}: expires_on is before certified_on")
 
 
 def require(row: dict[str, str], column: str, where: str) -> str:

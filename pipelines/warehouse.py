@@ -147,6 +147,7 @@ def define_policy(con: duckdb.DuckDBPyConnection, config: Config) -> None:
         increment_minutes=policy.increment_minutes,
         pace_slack_hours=policy.pace_slack_hours,
         min_batch_records=policy.min_batch_records,
+        timezone=policy.timezone,  # the tracks' cycles are local days (rule 13)
     )
 
 
@@ -172,10 +173,20 @@ def load_config_tables(con: duckdb.DuckDBPyConnection, config: Config) -> None:
                 array_to_string(list_sort(list_distinct(list_filter(
                     list_transform(string_split(coalesce(competencies, ''), ';'), lambda c: trim(c)),
                     lambda c: c <> ''))), ';') as competencies,
-                lower(approved) = 'true' as approved
+                lower(approved) = 'true' as approved,
+                list_sort(list_distinct(list_filter(
+                    list_transform(string_split(coalesce({topics}, ''), ';'), lambda t: trim(t)),
+                    lambda t: t <> ''))) as topics
+            from src""".replace("{topics}", "topics" if "topics" in config.csv_headers["catalog.csv"] else "null"),
+        "certifications.csv": """
+            select worker_id, credential, certified_on::date as certified_on,
+                nullif(expires_on, '')::date as expires_on
             from src""",
     }
-    empty = {"identities.csv": "worker_id varchar, kind varchar, value varchar"}
+    empty = {
+        "identities.csv": "worker_id varchar, kind varchar, value varchar",
+        "certifications.csv": "worker_id varchar, credential varchar, certified_on date, expires_on date",
+    }
     for name, select in selects.items():
         table = "cfg_" + name.removesuffix(".csv")
         path = config.csv_files.get(name)
@@ -196,6 +207,41 @@ def load_config_tables(con: duckdb.DuckDBPyConnection, config: Config) -> None:
         "insert into cfg_requirements values (?, ?)",
         [[role, hours] for role, hours in sorted(config.policy.requirements.items())],
     )
+    load_tracks(con, config)
+
+
+def load_tracks(con: duckdb.DuckDBPyConnection, config: Config) -> None:
+    """policy.yaml's tracks (rules 13-17) as three tables; `position` keeps the policy's
+    order, which decides the first matching cap and the order of minimums_short."""
+    con.execute(
+        "create or replace table cfg_tracks (track varchar, position integer, credential varchar, "
+        "hours decimal(9, 2), months integer, anchor date, approval varchar, competency_aligned boolean, "
+        "waive_months integer)"
+    )
+    con.execute(
+        "create or replace table cfg_track_minimums (track varchar, position integer, minimum varchar, "
+        "topics varchar[], hours decimal(9, 2))"
+    )
+    con.execute(
+        "create or replace table cfg_track_caps (track varchar, position integer, cap varchar, "
+        "kinds varchar[], topics varchar[], hours decimal(9, 2))"
+    )
+    for n, track in enumerate(config.policy.tracks):
+        con.execute(
+            "insert into cfg_tracks values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [track.name, n, track.credential, track.hours, track.months, track.anchor, track.approval,
+             track.competency_aligned, track.waive_months],
+        )  # fmt: skip
+        for m, minimum in enumerate(track.minimums):
+            con.execute(
+                "insert into cfg_track_minimums values (?, ?, ?, ?, ?)",
+                [track.name, m, minimum.name, list(minimum.topics), minimum.hours],
+            )
+        for c, cap in enumerate(track.caps):
+            con.execute(
+                "insert into cfg_track_caps values (?, ?, ?, ?, ?, ?)",
+                [track.name, c, cap.name, list(cap.kinds), list(cap.topics), cap.hours],
+            )
 
 
 def load_approvals(con: duckdb.DuckDBPyConnection, rows: list[dict[str, str]]) -> None:

@@ -136,18 +136,27 @@ class Program:
         self.statements_dir.mkdir()
         self.write_config()
 
-    def write_config(self, roster=ROSTER, catalog=CATALOG, policy=POLICY, identities=(), approvals=()) -> None:
+    def write_config(
+        self, roster=ROSTER, catalog=CATALOG, policy=POLICY, identities=(), approvals=(), certifications=()
+    ) -> None:
+        """The config files; catalog rows with an eighth value get a `topics` column."""
         (self.config / "policy.yaml").write_text(policy)
         write_csv(
             self.config / "roster.csv",
             ["worker_id", "name", "email", "role", "facility", "region", "supervisor_id", "hire_date", "end_date"],
             roster,
         )
-        write_csv(
-            self.config / "catalog.csv",
-            ["activity_id", "title", "kind", "provider", "ce_hours", "competencies", "approved"],
-            catalog,
-        )
+        catalog_columns = ["activity_id", "title", "kind", "provider", "ce_hours", "competencies", "approved"]
+        if any(len(row) == 8 for row in catalog):
+            catalog_columns.append("topics")
+            catalog = [(*row, "")[:8] for row in catalog]
+        write_csv(self.config / "catalog.csv", catalog_columns, catalog)
+        if certifications:
+            write_csv(
+                self.config / "certifications.csv",
+                ["worker_id", "credential", "certified_on", "expires_on"],
+                certifications,
+            )
         if identities:
             write_csv(self.config / "identities.csv", ["worker_id", "kind", "value"], identities)
         if approvals:
