@@ -26,7 +26,7 @@ import duckdb
 # table -> the order rows are written in, so two runs give byte-identical files
 OUTPUTS = {
     # the book is appended in order (marts/ledger_book.sql): its storage order is the order
-    "ledger_entries": "select * exclude (credit_key, seq, content_hash) from ledger_book",
+    "ledger_entries": "select * from ledger_entries",
     "compliance_worker": "select * from compliance_worker order by period, worker_id",
     "compliance_facility": "select * from compliance_facility order by period, region, facility",
     "compliance_region": "select * from compliance_region order by period, region",
@@ -42,6 +42,16 @@ OUTPUTS = {
         "select * from ignored_approvals order by worker_id, activity_id, decided_at, supervisor_id, decision, reason"
     ),
     "rejections": "select * from rejections order by source, statements desc, reason",
+    "compliance_track": "select * from compliance_track order by track, worker_id, cycle_start",
+    "compliance_track_minimums": (
+        "select m.* from compliance_track_minimums as m "
+        "inner join cfg_track_minimums as c on c.track = m.track and c.minimum = m.minimum "
+        "order by m.track, m.worker_id, m.cycle, c.position"
+    ),
+    "compliance_track_summary": (
+        "select * from compliance_track_summary "
+        "order by track, level = 'national' desc, region nulls first, facility nulls first"
+    ),
 }
 FORMULA_START = "^[=+\\-@\t\r]"  # what a spreadsheet reads as the start of a formula (OWASP)
 

@@ -292,7 +292,7 @@ def ledger_stage(
     before = con.execute("select count(*) from ledger_book").fetchone()[0]
     models.run_step(con, "ledger", timings)
     result.ledger_entries_added = con.execute("select count(*) from ledger_book").fetchone()[0] - before
-    for suite in ("ledger", "compliance_worker", "compliance_rollup"):
+    for suite in ("ledger", "compliance_worker", "compliance_rollup", "compliance_track"):
         if gate is not None:
             gate.audit(con, suite)
     con.execute(

@@ -121,3 +121,9 @@ create table if not exists run_state (
     key    varchar primary key,
     value  varchar not null
 );
+
+-- Rule 18: the certificate-of-completion sha2 sums of each standing statement that has any.
+create table if not exists int_statement_evidence (
+    statement_id  uuid not null,
+    evidence      varchar not null
+);

@@ -48,6 +48,7 @@ def test_every_suite_validates_the_sample_and_data_docs_are_built(tmp_path):
     assert sorted(p.name for p in (docs / "validations").iterdir()) == [
         "batch_sources",
         "compliance_rollup",
+        "compliance_track",
         "compliance_worker",
         "ledger",
     ]

@@ -88,3 +88,16 @@ create or replace temp macro context_activity_ids(activities) as
         when starts_with(activities, '[') then json_extract_string(activities, '$[*].id')
         else [json_extract_string(activities, '$.id')]
     end;
+
+-- Rule 13: adding months keeps the day of the month, clamped to the month's last day (DuckDB's
+-- date + interval does exactly that); a cycle k starts at anchor + k * months, always
+-- counted from the anchor, so a clamped day never drifts.
+create or replace temp macro add_months(d, n) as (d + to_months(n))::date;
+
+create or replace temp macro month_number(d) as year(d) * 12 + month(d);
+
+-- the k of the cycle containing day d: the whole cycles of months between the anchor's
+-- month and d's, less one when the clamped start of that cycle falls after d
+create or replace temp macro cycle_index(anchor, months, d) as
+    floor((month_number(d) - month_number(anchor)) / months)::integer
+    - (add_months(anchor, floor((month_number(d) - month_number(anchor)) / months)::integer * months) > d)::integer;

@@ -1,7 +1,12 @@
--- The published face of the book, in the rule book's columns.
+-- The published face of the book, in the rule book's columns and the book's order, with
+-- each entry's certificates (rule 18; empty when none).
 create or replace view ledger_entries as
 with book as (
-    select * from ledger_book
+    select ledger_book.rowid as book_position, ledger_book.* from ledger_book
+),
+
+evidence as (
+    select * from ledger_evidence
 ),
 
 final as (
@@ -18,8 +23,11 @@ final as (
         book.competencies,
         book.earned_at,
         book.statement_ids,
-        book.reverses_entry_id
+        book.reverses_entry_id,
+        coalesce(evidence.evidence, '') as evidence,
+        book.book_position
     from book
+    left join evidence on evidence.entry_id = book.entry_id
 )
 
-select * from final
+select * exclude (book_position) from final order by final.book_position
