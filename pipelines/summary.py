@@ -47,6 +47,7 @@ def summary_lines(con: duckdb.DuckDBPyConnection, result) -> list[str]:
             f"{period:<8} {workers:>7} {compliant:>9} {on_track:>8} {at_risk:>7} {non_compliant:>9} "
             f"{separated:>9} {percent if percent is not None else '-':>7} {mean if mean is not None else '-':>7}"
         )
+    lines += track_lines(con)
     lines += [
         "",
         f"report: {result.report}",
@@ -54,4 +55,25 @@ def summary_lines(con: duckdb.DuckDBPyConnection, result) -> list[str]:
         f"tables: {result.out}/*.csv, *.parquet",
         f"warehouse: {result.warehouse}",
     ]
+    return lines
+
+
+def track_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The requirement tracks' holders by status in their current cycle; nothing without tracks."""
+    rows = con.execute(
+        "select track, holders, compliant, on_track, at_risk, non_compliant, separated, waived, percent_compliant "
+        "from compliance_track_summary where level = 'national' order by track"
+    ).fetchall()
+    if not rows:
+        return []
+    lines = [
+        "",
+        f"{'track':<8} {'holders':>7} {'compliant':>9} {'on_track':>8} {'at_risk':>7} "
+        f"{'non_compl':>9} {'separated':>9} {'waived':>6} {'% compl':>7}",
+    ]
+    for track, holders, compliant, on_track, at_risk, non_compliant, separated, waived, percent in rows:
+        lines.append(
+            f"{track:<8} {holders:>7} {compliant:>9} {on_track:>8} {at_risk:>7} {non_compliant:>9} "
+            f"{separated:>9} {waived:>6} {percent if percent is not None else '-':>7}"
+        )
     return lines

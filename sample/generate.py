@@ -349,6 +349,59 @@ OTHER_COURSES = {
     ),
 }
 
+# catalog topics (rules 15-16: what the tracks' minimums and caps read), by webinar,
+# homework week, module or course code
+TOPICS = {
+    "S1": "peer_support",
+    "S2": "supervision",
+    "S3": "workforce",
+    "S4": "peer_support",
+    "S5": "crisis;recovery",
+    "S6": "recovery",
+    "S7": "advocacy",
+    "S8": "communication",
+    "WELLNESS": "recovery;wellness",
+    1: "wellness",
+    2: "wellness",
+    3: "recovery",
+    4: "recovery",
+    "al": "peer_support",
+    "rr": "peer_support",
+    "oq": "peer_support",
+    "ev": "peer_support",
+    "sg": "peer_support",
+    "bd": "ethics;peer_support",
+    "ur": "recovery",
+    "pc": "recovery",
+    "sd": "ethics;recovery",
+    "ti": "recovery;trauma",
+    "cr": "crisis;recovery",
+    "ci": "recovery",
+    "sa": "advocacy",
+    "MI": "peer_support",
+    "PRIV": "ethics;privacy",
+}
+
+# certifications.csv rows (rule 13): worker, credential, certified on, expires on. Three
+# state-like credentials (the tracks in POLICY_YAML) and one that no track names.
+CERTIFICATIONS = [
+    ("W001", "PA-CPS", date(2024, 3, 15), None),  # two cycles: one ended in March 2026
+    ("W001", "NE-CPSS", date(2019, 5, 20), None),  # and a second credential
+    ("W004", "PA-CPS", date(2025, 1, 31), None),  # pending outside CE counts (approval none)
+    ("W012", "PA-CPS", date(2023, 7, 1), None),  # left on 2026-06-30: separated
+    ("W007", "NE-CPSS", date(2021, 4, 2), None),
+    ("W022", "NE-CPSS", date(2023, 10, 9), date(2026, 6, 30)),  # lapsed inside the cycle
+    ("W029", "NE-CPSS", date(2026, 10, 1), None),  # certified within 12 months of renewal: waived
+    ("W014", "TX-CPS", date(2025, 2, 28), None),  # outside CE rejected, and not catalog-approved
+    ("W020", "TX-CPS", date(2024, 12, 31), None),  # outside CE approved by S04, still not catalog-approved
+    ("W026", "TX-CPS", date(2025, 6, 15), None),  # more self-paced courses than the cap takes
+    ("W010", "CCAR-RC", date(2022, 6, 1), None),  # no track names it: listed, owes nothing
+]
+
+# LMS completions that carry a certificate of completion (rule 18): worker, module
+CERTIFICATES = [("W001", "ti"), ("W007", "sa")]
+CERTIFICATE_USAGE = "http://id.tincanapi.com/attachment/certificate-of-completion"
+
 # approvals.csv rows: worker, activity code, decision, decided by, decided on
 APPROVALS = [
     ("W002", "MI", "approved", "S01", date(2026, 4, 27)),
@@ -1396,6 +1449,31 @@ webinar:
   min_attendance_ratio: 0.5
   increment_minutes: 15
 pace_slack_hours: 1.0
+# Requirement tracks (rules 13-18), modelled on three states' peer certifications
+tracks:
+  - name: pa-cps                 # Pennsylvania-like: 36 h in each two years from certification
+    credential: PA-CPS
+    hours: 36
+    cycle: {months: 24, anchor: certified_on}
+    approval: none
+    minimums:
+      - {name: ethics, topics: [ethics], hours: 3}
+      - {name: peer_recovery, topics: [peer_support, recovery], hours: 24}
+  - name: ne-cpss                # Nebraska-like: fixed biennial periods ending 31 August of odd years
+    credential: NE-CPSS
+    hours: 20
+    cycle: {months: 24, anchor: 2025-09-01}
+    approval: none
+    minimums:
+      - {name: ethics, topics: [ethics], hours: 6}
+    waive_if_certified_within_months: 12
+  - name: tx-cps                 # Texas-like: 20 h of approved trainings in 24 months from issue
+    credential: TX-CPS
+    hours: 20
+    cycle: {months: 24, anchor: certified_on}
+    approval: catalog
+    caps:
+      - {name: self_paced, kinds: [course], hours: 12}
 """
 
 # The sample as a deployment: one source per sample system plus a vendor inbox. The
@@ -1451,7 +1529,7 @@ NOTES = {
 
 def catalog_rows() -> list[list[str]]:
     rows = []
-    for no, sub, hours, comps, _, _ in WEBINARS.values():
+    for code, (no, sub, hours, comps, _, _) in WEBINARS.items():
         rows.append(
             [
                 f"{SERIES_IRI}/session-{no:02d}",
@@ -1461,6 +1539,7 @@ def catalog_rows() -> list[list[str]]:
                 f"{hours:.1f}",
                 comps,
                 "true",
+                TOPICS[code],
             ]
         )
     rows.append(
@@ -1472,6 +1551,7 @@ def catalog_rows() -> list[list[str]]:
             "4.0",
             "C05;C07;C12",
             "true",
+            TOPICS["WELLNESS"],
         ]
     )
     for week, (title, comps) in HOMEWORK.items():
@@ -1484,9 +1564,10 @@ def catalog_rows() -> list[list[str]]:
                 "1.0",
                 comps,
                 "true",
+                TOPICS[week],
             ]
         )
-    for cur, slug, sub, hours, comps in MODULES.values():
+    for code, (cur, slug, sub, hours, comps) in MODULES.items():
         cur_iri, cur_title, provider = CURRICULA[cur]
         rows.append(
             [
@@ -1497,9 +1578,10 @@ def catalog_rows() -> list[list[str]]:
                 f"{hours:.1f}",
                 comps,
                 "true",
+                TOPICS[code],
             ]
         )
-    for iri, title, provider, hours, comps, approved in OTHER_COURSES.values():
+    for code, (iri, title, provider, hours, comps, approved) in OTHER_COURSES.items():
         rows.append(
             [
                 iri,
@@ -1509,15 +1591,44 @@ def catalog_rows() -> list[list[str]]:
                 f"{hours:.1f}",
                 comps,
                 "true" if approved else "false",
+                TOPICS[code],
             ]
         )
     return rows
+
+
+def attach_certificates(s: Sample) -> None:
+    """Rule 18: the LMS sends a certificate of completion with a few completions, as an
+    attachment whose sha2 is the certificate's (here, of a made-up PDF's text)."""
+    for wid, code in CERTIFICATES:
+        w = s.roster[wid]
+        cur, slug, sub, _, _ = MODULES[code]
+        iri = f"{CURRICULA[cur][0]}/{slug}"
+        (stmt,) = [
+            st
+            for st in s.files["lms"]
+            if st["actor"] == w.agent(w.lms_ifi())
+            and st["object"]["id"] == iri
+            and st["verb"]["id"] == VERBS["completed"]
+        ]
+        pdf = f"Certificate of completion: {w.name}, {sub}, {stmt['timestamp'][:10]}".encode()
+        stmt["attachments"] = [
+            {
+                "usageType": CERTIFICATE_USAGE,
+                "display": {"en-US": f"Certificate of completion: {sub}"},
+                "contentType": "application/pdf",
+                "length": len(pdf),
+                "sha2": hashlib.sha256(pdf).hexdigest(),
+                "fileUrl": f"{LMS_HOME}/certificates/{stmt['id']}.pdf",
+            }
+        ]
 
 
 def write_sample(target: Path) -> None:
     """Write the whole sample program (config/ and statements/) into target."""
     target = Path(target)
     s = build()
+    attach_certificates(s)
     cfg = target / "config"
     _write_text(cfg / "policy.yaml", POLICY_YAML)
     _write_csv(
@@ -1565,8 +1676,14 @@ def write_sample(target: Path) -> None:
             "ce_hours",
             "competencies",
             "approved",
+            "topics",
         ],
         catalog_rows(),
+    )
+    _write_csv(
+        cfg / "certifications.csv",
+        ["worker_id", "credential", "certified_on", "expires_on"],
+        [[wid, cred, on.isoformat(), end.isoformat() if end else ""] for wid, cred, on, end in CERTIFICATIONS],
     )
     _write_csv(
         cfg / "approvals.csv",

@@ -115,6 +115,19 @@ def give_catalog_hours(hours: str):
     return damage
 
 
+def add_certification_twice(program):
+    rows = "worker_id,credential,certified_on,expires_on\nW1,PA-CPS,2024-03-15,\nW1,PA-CPS,2025-01-01,\n"
+    (program.config / "certifications.csv").write_text(rows)
+
+
+def give_track(track: str):
+    def damage(program):
+        with (program.config / "policy.yaml").open("a") as handle:
+            handle.write("tracks:\n" + track)
+
+    return damage
+
+
 @pytest.mark.parametrize(
     "damage, message",
     [
@@ -133,10 +146,17 @@ def give_catalog_hours(hours: str):
         (give_nan_attendance_ratio, "policy.yaml: webinar.min_attendance_ratio: not a finite number"),
         (give_catalog_hours("0.001"), "ce_hours '0.001' has more than two decimals"),
         (give_catalog_hours("0"), "ce_hours '0' grants no credit"),
+        (add_certification_twice, "certifications.csv: line 3: W1 holds 'PA-CPS' on an earlier line already"),
+        (give_track("  - {name: t, credential: X, hours: 20, caps: [{name: c, kinds: [podcast], hours: 1}]}\n"),
+         "policy.yaml: tracks.0.caps.0.kinds.0: 'podcast' is not one of"),
+        (give_track("  - {name: t, credential: X, hours: 20, cycle: {months: 0}}\n"),
+         "policy.yaml: tracks.0.cycle.months: 0 is less than the minimum of 1"),
+        (give_track("  - {name: t, credential: X, hours: 20, minimums: [{name: ethics, hours: 3}]}\n"),
+         "policy.yaml: tracks.0.minimums.0: 'topics' is a required property"),
     ],
     ids=["missing file", "malformed csv", "unknown role", "unknown column", "bad policy", "bad zone", "text file",
          "truncated json", "not utf-8", "fifo", "infinite requirement", "nan slack", "nan ratio", "0.001 hours",
-         "0 hours"],
+         "0 hours", "certification twice", "unknown kind", "zero months", "minimum without topics"],
 )  # fmt: skip
 def test_unusable_input_gives_one_line_exit_2_and_leaves_everything_as_it_was(published, damage, message):
     before_warehouse = fingerprint(published.root)

@@ -32,6 +32,36 @@ HAND_CHECKED = {
     ("W030", "FY2027"): ("15.00", "2.00", "0.00", "13.00", "on_track", "C07;C12"),
 }
 
+# worker, track, cycle: required, counted, capped, needed, minimums short, status (rules 13-17)
+HAND_CHECKED_TRACKS = {
+    ("W001", "ne-cpss", "2025-09-01/2027-08-31"): ("20.00", "27.75", "0.00", "0.00", "ethics:3.50", "at_risk"),
+    ("W007", "ne-cpss", "2025-09-01/2027-08-31"): ("20.00", "21.00", "0.00", "0.00", "ethics:5.00", "at_risk"),
+    ("W022", "ne-cpss", "2025-09-01/2027-08-31"): ("20.00", "16.50", "0.00", "3.50", "ethics:5.00", "separated"),
+    ("W029", "ne-cpss", "2025-09-01/2027-08-31"): ("20.00", "11.00", "0.00", "9.00", "ethics:3.50", "waived"),
+    ("W001", "pa-cps", "2024-03-15/2026-03-14"): (
+        "36.00", "4.75", "0.00", "31.25", "ethics:3.00;peer_recovery:21.75", "non_compliant"
+    ),
+    ("W001", "pa-cps", "2026-03-15/2028-03-14"): (
+        "36.00", "24.00", "0.00", "12.00", "ethics:0.50;peer_recovery:4.00", "on_track"
+    ),
+    ("W004", "pa-cps", "2025-01-31/2027-01-30"): (
+        "36.00", "22.00", "0.00", "14.00", "ethics:0.50;peer_recovery:6.00", "at_risk"
+    ),
+    ("W012", "pa-cps", "2025-07-01/2027-06-30"): (
+        "36.00", "13.00", "0.00", "23.00", "ethics:2.00;peer_recovery:15.50", "separated"
+    ),
+    ("W014", "tx-cps", "2025-02-28/2027-02-27"): ("20.00", "16.00", "0.00", "4.00", "", "at_risk"),
+    ("W020", "tx-cps", "2024-12-31/2026-12-30"): ("20.00", "18.00", "0.00", "2.00", "", "on_track"),
+    ("W026", "tx-cps", "2025-06-15/2027-06-14"): ("20.00", "21.25", "2.00", "0.00", "", "compliant"),
+}  # fmt: skip
+
+# track: holders, compliant, on_track, at_risk, non_compliant, separated, waived, percent compliant
+HAND_CHECKED_TRACK_SUMMARY = {
+    "ne-cpss": ("4", "0", "0", "2", "0", "1", "1", "0.0"),
+    "pa-cps": ("3", "0", "1", "1", "0", "1", "0", "0.0"),
+    "tx-cps": ("3", "1", "1", "1", "0", "0", "0", "33.3"),
+}
+
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
@@ -112,8 +142,45 @@ def test_ledger_entries_carry_the_rule_book_columns_and_trace_to_statements(publ
     entries = read(out, "ledger_entries")
     assert list(entries[0]) == [
         "entry_id", "worker_id", "period", "activity_id", "activity_kind", "entry_type", "credited_hours",
-        "approval_state", "qualifying", "competencies", "earned_at", "statement_ids", "reverses_entry_id",
+        "approval_state", "qualifying", "competencies", "earned_at", "statement_ids", "reverses_entry_id", "evidence",
     ]  # fmt: skip
     assert len({e["entry_id"] for e in entries}) == len(entries)
     assert all(e["statement_ids"] for e in entries)
     assert all(D(e["credited_hours"]) % D("0.25") == 0 for e in entries)
+
+
+def test_the_track_rows_are_exactly_the_hand_computed_ones(published):
+    out, stdout = published
+    rows = {(r["worker_id"], r["track"], r["cycle"]): r for r in read(out, "compliance_track")}
+    assert sorted(rows) == sorted(HAND_CHECKED_TRACKS)  # W010's CCAR-RC owes no track
+    columns = ("required_hours", "counted_hours", "capped_hours", "hours_needed", "minimums_short", "status")
+    for key, expected in HAND_CHECKED_TRACKS.items():
+        assert tuple(rows[key][c] for c in columns) == expected, key
+        assert rows[key]["as_of"] == "2026-11-20"
+    minimums = {(r["worker_id"], r["track"], r["cycle"], r["minimum"]): r["hours_needed"]
+                for r in read(out, "compliance_track_minimums")}  # fmt: skip
+    for (worker, track, cycle), expected in HAND_CHECKED_TRACKS.items():
+        short = dict(item.split(":") for item in filter(None, expected[4].split(";")))
+        for (w, t, c, minimum), needed in minimums.items():
+            if (w, t, c) == (worker, track, cycle):
+                assert needed == short.get(minimum, "0.00"), (worker, track, cycle, minimum)
+    assert len(minimums) == 12  # pa-cps: 4 cycles x 2 minimums; ne-cpss: 4 cycles x 1
+    national = {r["track"]: r for r in read(out, "compliance_track_summary") if r["level"] == "national"}
+    columns = ("holders", "compliant", "on_track", "at_risk", "non_compliant", "separated", "waived",
+               "percent_compliant")  # fmt: skip
+    assert {track: tuple(row[c] for c in columns) for track, row in national.items()} == HAND_CHECKED_TRACK_SUMMARY
+    assert "tx-cps         3         1        1       1         0         0      0    33.3" in stdout
+
+
+def test_certificates_are_the_evidence_of_their_ledger_entries(published):
+    import json
+
+    out, _ = published
+    statements = json.loads((SAMPLE / "statements" / "lms-completions.json").read_text())
+    certified = {s["id"]: s["attachments"][0]["sha2"] for s in statements if "attachments" in s}
+    entries = [e for e in read(out, "ledger_entries") if e["evidence"]]
+    assert [(e["worker_id"], e["activity_id"].rsplit("/", 1)[1]) for e in entries] == [
+        ("W001", "trauma-informed-peer-support"),
+        ("W007", "self-advocacy-and-leadership"),
+    ]
+    assert {e["statement_ids"]: e["evidence"] for e in entries} == certified

@@ -93,9 +93,14 @@ def test_rule_13_adding_a_month_to_31_january_clamps_to_the_end_of_february(prog
 
 
 def test_rule_13_a_fixed_anchor_places_cycles_before_the_anchor_date_too(program):
-    configure(program, track(anchor="2025-09-01"), certifications=[("W1", "CRED", "2022-05-10", "")])
+    configure(
+        program,
+        track(anchor="2025-09-01"),
+        certifications=[("W1", "CRED", "2022-05-10", ""), ("W2", "CRED", "2026-12-01", "")],
+    )
     program.add("s.ndjson", [done("a", ANN, MODULE, "2022-06-01T15:00:00Z")])
     result = program.build(as_of="2026-11-20")
+    assert cycles(result, "W2") == []  # certified after the as-of date, in its cycle: nothing owed yet
     assert [c["cycle"] for c in cycles(result)] == [
         "2021-09-01/2023-08-31",  # the cycle containing certified_on
         "2023-09-01/2025-08-31",

@@ -50,6 +50,8 @@ holders as (
     from certifications
     inner join tracks on tracks.credential = certifications.credential
     inner join workers on workers.worker_id = certifications.worker_id
+    -- a credential granted after the as-of date owes nothing yet
+    where certifications.certified_on <= getvariable('as_of')::date
 ),
 
 cycle_range as (
