@@ -96,6 +96,21 @@ STATUS_DEFINITIONS = [
     ("separated", "left during the period; counted among workers but not in the rates."),
 ]
 
+# A renewal cycle's statuses (rule 17): the annual ones and `waived`, in the tables' order.
+TRACK_STATUS_LABEL = {**vocabulary.STATUS_LABELS, "waived": "Waived"}
+TRACK_STATUS_DEFINITIONS = [
+    ("compliant", "the hours counted after caps reach the track's hours and every minimum is met."),
+    (
+        "on_track",
+        "keeping pace: the hours and every minimum are at least what is owed times the elapsed share of the "
+        "cycle (from the later of its start and the certification), less the pace slack.",
+    ),
+    ("at_risk", "behind that pace while the cycle is still open."),
+    ("non_compliant", "the cycle has ended without the hours or a minimum."),
+    ("separated", "the worker left, or the credential expired, during the cycle."),
+    ("waived", "the holder was certified too recently for this renewal to be owed."),
+]
+
 ROLLUP_COLUMNS = ["workers", *(s for s, *_ in STATUSES), "percent_compliant", "mean_approved_hours"]
 Rollup = namedtuple("Rollup", ROLLUP_COLUMNS)
 NO_ROLLUP = Rollup(0, 0, 0, 0, 0, 0, None, None)  # a scope without rows in a period
@@ -129,6 +144,8 @@ class Report:
     workers: list[tuple]  # compliance rows (warehouse/site/workers.sql), by worker id and period
     by_scope: dict[tuple[Scope, str], list[tuple]]
     paths: dict[object, str] = field(default_factory=dict)  # Scope or worker id -> page path in the site
+    # each track's status mix in its cycles under way (warehouse/site/track_mix.sql), by scope
+    track_mix: dict[Scope, list[tuple]] = field(default_factory=dict)
 
     @property
     def current(self) -> Period:
@@ -205,7 +222,42 @@ def load_report(con: duckdb.DuckDBPyConnection, as_of: date, timezone: str) -> R
     for row in query(con, "coverage"):
         coverage.setdefault((Scope(row.level, row.region, row.facility), row.period), {})[row.code] = row.workers
     workers = query(con, "workers", {"tz": timezone, "first": None, "next": None})
-    return Report(as_of, timezone, periods, rollups, coverage, workers, by_scope(workers))
+    report = Report(as_of, timezone, periods, rollups, coverage, workers, by_scope(workers))
+    for row in query(con, "track_mix"):
+        report.track_mix.setdefault(Scope(row.level, row.region, row.facility), []).append(row)
+    return report
+
+
+@dataclass(frozen=True)
+class TrackCycle:
+    """One cycle of a worker's renewal transcript: its compliance_track row, its minimums
+    and the activities that count toward it (warehouse/site/track_*.sql)."""
+
+    row: tuple
+    minimums: tuple[tuple, ...]
+    credits: tuple[tuple, ...]
+
+
+def track_cycles(
+    con: duckdb.DuckDBPyConnection, timezone: str, first: str | None = None, following: str | None = None
+) -> dict[str, list[TrackCycle]]:
+    """Each holder's renewal cycles, newest first per track; only workers from `first` up
+    to `following` when given. Holders are a share of the workers and cycles few, so
+    they are read whole rather than streamed."""
+    bounds = {"first": first, "next": following}
+    minimums: dict[tuple, list[tuple]] = {}
+    for row in query(con, "track_minimums", bounds):
+        minimums.setdefault((row.worker_id, row.track, row.cycle), []).append(row)
+    credits: dict[tuple, list[tuple]] = {}
+    for row in query(con, "track_credits", {**bounds, "tz": timezone}):
+        credits.setdefault((row.worker_id, row.track, row.cycle), []).append(row)
+    cycles: dict[str, list[TrackCycle]] = {}
+    for row in query(con, "track_cycles", bounds):
+        key = (row.worker_id, row.track, row.cycle)
+        cycles.setdefault(row.worker_id, []).append(
+            TrackCycle(row, tuple(minimums.get(key, ())), tuple(credits.get(key, ())))
+        )
+    return cycles
 
 
 def ledger_entries(
@@ -367,6 +419,8 @@ ENVIRONMENT.globals = {
     "STATUSES": STATUSES,
     "STATUS_LABEL": vocabulary.STATUS_LABELS,
     "STATUS_DEFINITIONS": STATUS_DEFINITIONS,
+    "TRACK_STATUS_LABEL": TRACK_STATUS_LABEL,
+    "TRACK_STATUS_DEFINITIONS": TRACK_STATUS_DEFINITIONS,
     "COMPETENCIES": COMPETENCIES,
 }
 
@@ -499,6 +553,7 @@ def scope_page(report: Report, scope: Scope) -> str:
         hours=hours_chart(report.workers_in(scope, current)),
         shares=coverage_shares(report, scope),
         lists=lists,
+        track_mix=report.track_mix.get(scope, []),
     )
 
 
@@ -512,8 +567,9 @@ def worker_links(page: PagePath, w: tuple) -> dict[str, str | None]:
     }
 
 
-def worker_page(report: Report, rows: list[tuple], entries: list[tuple]) -> str:
-    """A worker's page: `rows`, their compliance rows by period; `entries`, their ledger entries."""
+def worker_page(report: Report, rows: list[tuple], entries: list[tuple], tracks: list[TrackCycle] = ()) -> str:
+    """A worker's page: `rows`, their compliance rows by period; `entries`, their ledger
+    entries; `tracks`, their renewal cycles (the transcript, printed a cycle a page)."""
     w = rows[-1]
     facility = Scope("facility", w.region, w.facility)
     by_period = {r.period: r for r in rows}
@@ -532,6 +588,7 @@ def worker_page(report: Report, rows: list[tuple], entries: list[tuple]) -> str:
             for p in report.newest_first()
             if p.label in by_period or p.label in book
         ],
+        tracks=tracks,
     )
 
 
@@ -560,25 +617,32 @@ def code_digest() -> bytes:
     return digest.digest()
 
 
-def page_digest(report: Report, rows: list[tuple], entries: list[tuple]) -> str:
-    """A digest of everything a worker page shows: its rows and entries, its path and links,
-    the as-of date, time zone and periods, and the code drawing it."""
+def page_digest(report: Report, rows: list[tuple], entries: list[tuple], tracks: list[TrackCycle] = ()) -> str:
+    """A digest of everything a worker page shows: its rows, entries and renewal cycles, its
+    path and links, the as-of date, time zone and periods, and the code drawing it."""
     page = PagePath(report, report.paths[rows[-1].worker_id])
-    shown = (report.as_of, report.timezone, report.periods, page.path, worker_links(page, rows[-1]), rows, entries)
+    links = worker_links(page, rows[-1])
+    shown = (report.as_of, report.timezone, report.periods, page.path, links, rows, entries, tracks)
     return hashlib.blake2b(code_digest() + repr(shown).encode(), digest_size=16).hexdigest()
 
 
 def write_worker_pages(
-    report: Report, entries: Iterator[tuple], folder: Path, old_site: Path, previous: dict[str, str]
+    report: Report,
+    entries: Iterator[tuple],
+    tracks: dict[str, list[TrackCycle]],
+    folder: Path,
+    old_site: Path,
+    previous: dict[str, str],
 ) -> dict[str, str]:
     """Write each worker's page into `folder`, or hard-link it from `old_site` if its digest
     is the one `previous` (the old site's manifest) has; return each page's digest."""
     digests = {}
     for rows, mine in worker_inputs(report, entries):
         path = report.paths[rows[-1].worker_id]
-        digests[path] = page_digest(report, rows, mine)
+        cycles = tracks.get(rows[-1].worker_id, [])
+        digests[path] = page_digest(report, rows, mine, cycles)
         if previous.get(path) != digests[path] or not reuse_page(old_site, folder, path):
-            write_page(folder, path, worker_page(report, rows, mine))
+            write_page(folder, path, worker_page(report, rows, mine, cycles))
     return digests
 
 
@@ -627,8 +691,9 @@ def write_site(
                 digests = {path: d for drawn in wait_for(jobs) for path, d in drawn.items()}
         else:
             write_scope_pages(scratch, report)
+            tracks = track_cycles(con, timezone)  # before the book's stream: a query ends the one before
             entries = ledger_entries(con, as_of, timezone)
-            digests = write_worker_pages(report, entries, scratch, old_site, previous)
+            digests = write_worker_pages(report, entries, tracks, scratch, old_site, previous)
         write_manifest(scratch, digests)
         swap_in(scratch, old_site)
     return out / "site" / "index.html"
@@ -661,8 +726,9 @@ def draw_worker_pages(
     `following`; their digests."""
     con = connection(database)
     report.workers = query(con, "workers", {"tz": report.timezone, "first": first, "next": following})
+    tracks = track_cycles(con, report.timezone, first, following)  # before the book's stream
     entries = ledger_entries(con, report.as_of, report.timezone, first, following)
-    return write_worker_pages(report, entries, folder, old_site, previous)
+    return write_worker_pages(report, entries, tracks, folder, old_site, previous)
 
 
 def recorded_timezone(con: duckdb.DuckDBPyConnection) -> str:

@@ -123,9 +123,12 @@ class Page(HTMLParser):
             self.body = attrs
         if tag == "section":
             self._section = attrs.get("data-period", "")
-        if tag == "tr":  # a period's figures, or a worker's in a period's section ("FY2026/W009")
+        if tag == "tr":  # a period's figures, a worker's in a period's section ("FY2026/W009"), a track's
             worker = attrs.get("data-worker")
-            self._row = f"{self._section}/{worker}" if worker else attrs.get("data-period")
+            track = attrs.get("data-track")
+            self._row = (
+                f"{self._section}/{worker}" if worker else f"track:{track}" if track else attrs.get("data-period")
+            )
             if self._row:
                 self.rows.setdefault(self._row, {})
         if tag == "td" and self._row and "data-col" in attrs:
@@ -273,7 +276,9 @@ def test_a_worker_page_lists_the_workers_ledger_per_period(sample):
     w004 = page(sample["site"] / "worker" / "w004.html")
     entries = query(sample["warehouse"], "select period, count(*) from ledger_book where worker_id = 'W004' group by 1")
     text = words(w004)
-    assert text.count("Motivational Interviewing Foundations") == 1  # decided by the wrong supervisor: pending
+    # decided by the wrong supervisor: pending, once in the ledger and once in the pa-cps transcript
+    # (approval: none admits pending credit)
+    assert text.count("Motivational Interviewing Foundations") == 2
     assert re.search(r"Pending 3\.00 h", text)
     html = (sample["site"] / "worker" / "w004.html").read_text()
     for period, count in entries:
@@ -394,7 +399,77 @@ def test_reversals_show_and_everything_is_escaped(program):
     assert re.search(r'<tr class="reversal" data-entry="E\w+">', ann_page)
     assert "reversed by E" in ann_page and "reverses E" in ann_page
     assert "2026-01-05 10:00" in ann_page  # earned_at in the policy's zone (15:00Z is 10:00 in New York)
+    assert 'id="track-mix"' not in (site / "index.html").read_text() and "transcript" not in ann_page  # no tracks
     crawl(site)
+
+
+# rules 13-17's sample rows (sample/README.md, "Requirement tracks"): the national page's status mix
+TRACK_MIX = {
+    "track:ne-cpss": ("4", "0", "0", "2", "0", "1", "1", "0.0%"),
+    "track:pa-cps": ("3", "0", "1", "1", "0", "1", "0", "0.0%"),
+    "track:tx-cps": ("3", "1", "1", "1", "0", "0", "0", "33.3%"),
+}
+TRACK_COLUMNS = ("holders", "compliant", "on_track", "at_risk", "non_compliant", "separated", "waived",
+                 "percent_compliant")  # fmt: skip
+
+
+def track_mix(found: Page) -> dict[str, tuple]:
+    return {key: tuple(row[c] for c in TRACK_COLUMNS) for key, row in found.rows.items() if key.startswith("track:")}
+
+
+def transcript(html: str, track: str, cycle: str) -> str:
+    """The section of a worker page that is one cycle's renewal transcript."""
+    return html.split(f'<section class="page transcript" data-track="{track}" data-cycle="{cycle}">', 1)[1].split(
+        "</section>", 1
+    )[0]
+
+
+def test_scope_pages_show_each_tracks_status_mix_in_the_cycles_under_way(sample):
+    site = sample["site"]
+    assert track_mix(page(site / "index.html")) == TRACK_MIX
+    assert track_mix(page(site / "region" / "visn-22.html")) == {
+        "track:ne-cpss": ("2", "0", "0", "0", "0", "1", "1", "—"),  # W022 lapsed, W029 waived
+        "track:tx-cps": ("2", "1", "1", "0", "0", "0", "0", "50.0%"),
+    }
+    assert track_mix(page(site / "facility" / "san-diego-vamc.html")) == {
+        "track:ne-cpss": ("1", "0", "0", "0", "0", "0", "1", "—"),
+        "track:tx-cps": ("1", "1", "0", "0", "0", "0", "0", "100.0%"),
+    }
+    assert track_mix(page(site / "facility" / "white-river-junction-vamc.html")) == {
+        "track:tx-cps": ("1", "0", "0", "1", "0", "0", "0", "0.0%")  # W014 only
+    }
+
+
+def test_a_worker_page_is_the_renewal_transcript_of_each_cycle(sample):
+    html = (sample["site"] / "worker" / "w001.html").read_text()
+    # two pa-cps cycles (the ended one after the one under way) and one ne-cpss cycle, a printed page each
+    assert re.findall(r'class="page transcript" data-track="([^"]+)" data-cycle="([^"]+)"', html) == [
+        ("ne-cpss", "2025-09-01/2027-08-31"),
+        ("pa-cps", "2026-03-15/2028-03-14"),
+        ("pa-cps", "2024-03-15/2026-03-14"),
+    ]
+    current = transcript(html, "pa-cps", "2026-03-15/2028-03-14")
+    text = words(Page(current))
+    assert "On track" in text and "Counted 24.00 h" in text and "Still needed 12.00 h" in text
+    assert "ethics ethics 3.00 2.50 0.50" in text
+    assert "peer_recovery peer_support, recovery 24.00 20.00 4.00" in text
+    assert current.count("Empathy and Validation") == 1  # completed in FY2026 and FY2027: counts once a cycle
+    certified = query(sample["warehouse"], "select evidence from ledger_evidence")
+    assert (
+        "1e6c9a6f63c0bd73c6494e3c2795d3277619e9e6b6f79d1606bc30600fcdd7d3" in current
+    )  # trauma-informed's certificate
+    assert len(certified) == 2
+    ended = words(Page(transcript(html, "pa-cps", "2024-03-15/2026-03-14")))
+    assert "Non-compliant" in ended and "Counted 4.75 h" in ended
+
+
+def test_a_transcript_shows_the_hours_a_cap_cut(sample):
+    html = (sample["site"] / "worker" / "w026.html").read_text()
+    text = words(Page(transcript(html, "tx-cps", "2025-06-15/2027-06-14")))
+    assert "Compliant" in text and "Counted 21.25 h" in text and "Cut by caps 2.00 h" in text
+    assert text.count("self_paced") == 8  # the eight catalog-approved courses
+    assert "Motivational Interviewing" not in text  # not approved by the catalog: tx-cps does not admit it
+    assert "only activities the catalog approves" in text
 
 
 def test_page_names_links_order_and_bins():
@@ -480,6 +555,20 @@ def test_ocr_reads_the_key_figures_off_the_screenshot(sample, tmp_path):
     assert re.search(r"FY2026\W+previous 36 28 0 0 7 1 80\.0% 16\.25", text), text
 
 
+@pytest.mark.system
+@needs_chromium
+def test_chromium_renders_a_workers_renewal_transcript(sample, tmp_path):
+    dom = dump_dom(sample["site"] / "worker" / "w026.html")
+    text = words(dom)
+    assert "Renewal transcript: TX-CPS (tx-cps), 2025-06-15 to 2027-06-14" in text
+    assert (
+        "Compliant Certified 2025-06-15 Required 20.00 h Counted 21.25 h Cut by caps 2.00 h Still needed 0.00 h" in text
+    )
+    png = screenshot(sample["site"] / "worker" / "w026.html", tmp_path / "w026.png", 1200, 4000)
+    image = crop_to_content(read_png(png))
+    assert pixels_of(image, (0x2E, 0x7D, 0x32)) > 200  # the compliant badge, printed in colour
+
+
 # ---------------------------------------------------------------------------- docs screenshots
 
 
@@ -493,7 +582,8 @@ def write_png(path: Path, image: np.ndarray) -> None:
 
 
 def save_docs_screenshots() -> None:
-    """docs/report-national.png and docs/report-facility.png from a fresh run of the sample."""
+    """docs/report-national.png, docs/report-facility.png and docs/report-transcript.png (a
+    worker page with its renewal transcript) from a fresh run of the sample."""
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         run(SAMPLE / "config", [SAMPLE / "statements"], AS_OF, root / "out", root / "wh.duckdb")
@@ -501,7 +591,12 @@ def save_docs_screenshots() -> None:
         zone = load_config(SAMPLE / "config").policy.timezone
         site = write_site(con, root / "out", AS_OF, timezone=zone).parent
         con.close()
-        for name, path in (("national", site / "index.html"), ("facility", site / "facility/providence-vamc.html")):
+        pages = (
+            ("national", site / "index.html"),
+            ("facility", site / "facility/providence-vamc.html"),
+            ("transcript", site / "worker/w026.html"),
+        )
+        for name, path in pages:
             shot = screenshot(path, root / f"{name}.png", 1200, 4000)
             write_png(ROOT / "docs" / f"report-{name}.png", crop_to_content(read_png(shot)))
 
