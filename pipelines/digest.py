@@ -176,6 +176,24 @@ class PendingCredit:
 
 
 @dataclass(frozen=True)
+class Renewal:
+    """A report's renewal cycle (rules 13-17) that ends soon, and what it still needs."""
+
+    worker_id: str
+    name: str
+    credential: str
+    track: str
+    cycle_end: date
+    days_left: int
+    hours_needed: Decimal
+    minimums_short: str  # "ethics:0.50;peer_recovery:4.00", empty when every minimum is met
+    status: str
+
+
+RENEWAL_DAYS = 90  # how far ahead the digest looks for renewal cycles that end
+
+
+@dataclass(frozen=True)
 class Digest:
     supervisor_id: str
     supervisor_name: str
@@ -190,6 +208,7 @@ class Digest:
     separated: tuple[StaffMember, ...] = ()  # left during the period
     not_in_period: tuple[StaffMember, ...] = ()  # on the roster, but left before the period or not started
     pending: tuple[PendingCredit, ...] = ()
+    renewals: tuple[Renewal, ...] | None = None  # None: the program has no requirement tracks
 
     @property
     def reports(self) -> set[str]:
@@ -208,6 +227,8 @@ def build_digests(
     period = current_period(con, as_of)
     staff = group(fetch(con, "staff.sql", {"as_of": as_of}))
     pending = group(fetch(con, "pending.sql"))
+    has_tracks = con.execute("select count(*) > 0 from cfg_tracks").fetchone()[0]
+    renewals = group(fetch(con, "renewals.sql", {"as_of": as_of, "days": RENEWAL_DAYS}))
     supervisors = con.execute(
         "select worker_id, coalesce(name, worker_id), email from cfg_roster "
         "where worker_id in (select supervisor_id from cfg_roster) order by worker_id"
@@ -219,7 +240,8 @@ def build_digests(
         members = [staff_member(row, period, as_of) for row in staff.get(supervisor_id, [])]
         credits = [pending_credit(row, supervisor_id, as_of, zone) for row in pending.get(supervisor_id, [])]
         credits = [c for c in credits if c.earned_on <= as_of]  # the digest tells the as-of day's story
-        digests.append(compose(supervisor_id, name, address, as_of, period, members, credits, subject))
+        due = [renewal(row, as_of) for row in renewals.get(supervisor_id, [])] if has_tracks else None
+        digests.append(compose(supervisor_id, name, address, as_of, period, members, credits, subject, due))
     return digests
 
 
@@ -282,6 +304,20 @@ def pending_credit(row: dict, supervisor_id: str, as_of: date, zone: ZoneInfo) -
     )
 
 
+def renewal(row: dict, as_of: date) -> Renewal:
+    return Renewal(
+        worker_id=row["worker_id"],
+        name=one_line_text(row["name"] or row["worker_id"]),
+        credential=one_line_text(row["credential"]),
+        track=row["track"],
+        cycle_end=row["cycle_end"],
+        days_left=(row["cycle_end"] - as_of).days,
+        hours_needed=row["hours_needed"],
+        minimums_short=row["minimums_short"],
+        status=row["status"],
+    )
+
+
 def csv_line(values: list[str]) -> str:
     """Quoted as approvals.csv needs it: an activity IRI may hold a comma."""
     buffer = io.StringIO()
@@ -298,6 +334,7 @@ def compose(
     members: list[StaffMember],
     credits: list[PendingCredit],
     subject: str,
+    renewals: list[Renewal] | None = None,
 ) -> Digest:
     attention = [m for m in members if m.status in NEED_ATTENTION]
     attention.sort(key=lambda m: (-m.hours_needed, m.name, m.worker_id))
@@ -323,6 +360,7 @@ def compose(
         separated=tuple(m for m in members if m.status == "separated"),
         not_in_period=tuple(m for m in members if m.status is None),
         pending=tuple(credits),
+        renewals=None if renewals is None else tuple(renewals),
     )
     return dataclasses.replace(digest, text=render_text(digest), html=render_html(digest))
 
@@ -345,7 +383,38 @@ RIGHT = {"Approved h", "Required h", "Needed h", "Hours", "Days left"}  # number
 
 
 def sections(d: Digest) -> list[Section]:
-    return [attention_section(d), staff_section(d), pending_section(d), separated_section(d)]
+    renewals = [] if d.renewals is None else [renewals_section(d)]
+    return [attention_section(d), staff_section(d), *renewals, pending_section(d), separated_section(d)]
+
+
+def renewals_section(d: Digest) -> Section:
+    return Section(
+        f"Certification renewals due in the next {RENEWAL_DAYS} days ({len(d.renewals)})",
+        ("Name", "ID", "Credential", "Cycle ends", "Days left", "Needed h", "Minimums still needed", "Status"),
+        [
+            (
+                r.name,
+                r.worker_id,
+                r.credential,
+                r.cycle_end.isoformat(),
+                str(r.days_left),
+                hours(r.hours_needed),
+                minimums_words(r.minimums_short),
+                status_words(r.status),
+            )
+            for r in d.renewals
+        ],
+        f"No renewal cycle of your staff ends in the next {RENEWAL_DAYS} days.",
+        "Each credential's renewal cycle that ends soon, soonest first, with the hours and the topic "
+        "minimums it still needs (hours counted after the track's caps).",
+    )
+
+
+def minimums_words(short: str) -> str:
+    """compliance_track's `ethics:0.50;peer_recovery:4.00` as a person reads it."""
+    if not short:
+        return "none"
+    return ", ".join(f"{name} {needed} h" for name, needed in (item.split(":") for item in short.split(";")))
 
 
 def attention_section(d: Digest) -> Section:

@@ -31,6 +31,7 @@ from tests.support import (
     HOMEWORK,
     MODULE,
     OUTSIDE,
+    POLICY,
     Program,
     statement,
     void,
@@ -266,6 +267,48 @@ def test_sample_pending_credit_goes_to_the_workers_own_supervisor(sample_warehou
     assert all(not d.pending for s, d in digests.items() if s not in ("S05", "S06"))
     assert f"W026,{mi},approved,S05,2026-11-20" in digests["S05"].text
     assert "No credit is waiting for your decision." in digests["S01"].text
+
+
+def test_sample_renewals_due_in_90_days_go_to_the_holders_supervisor(sample_warehouse):
+    digests = digests_of(sample_warehouse)
+    due = {s: [(r.worker_id, r.credential, str(r.cycle_end), r.days_left, str(r.hours_needed), r.minimums_short,
+                r.status) for r in d.renewals] for s, d in digests.items()}  # fmt: skip
+    assert due == {
+        "S01": [],
+        "S02": [],
+        "S03": [],  # W014's tx-cps cycle ends 2027-02-27, 99 days away
+        "S04": [("W020", "TX-CPS", "2026-12-30", 40, "2.00", "", "on_track")],
+        "S05": [],
+        "S06": [("W004", "PA-CPS", "2027-01-30", 71, "14.00", "ethics:0.50;peer_recovery:6.00", "at_risk")],
+    }
+    assert re.search(
+        r"Maria Gonzalez\s+W004\s+PA-CPS\s+2027-01-30\s+71\s+14\.00\s+ethics 0\.50 h, peer_recovery 6\.00 h\s+at risk",
+        digests["S06"].text,
+    )
+    assert "No renewal cycle of your staff ends in the next 90 days." in digests["S03"].text
+    assert "Certification renewals due in the next 90 days (1)" in digests["S04"].html
+
+
+def test_renewals_are_listed_soonest_first_and_only_when_the_program_has_tracks(tmp_path, program_digests):
+    assert all(d.renewals is None and "RENEWALS" not in d.text for d in program_digests.values())
+    built = Program(tmp_path)
+    track = (
+        "tracks:\n  - {name: c, credential: C, hours: 20, cycle: {months: 24}}\n"
+        "  - {name: d, credential: D, hours: 20, cycle: {months: 24}}\n"
+    )
+    certifications = [
+        ("W1", "C", "2025-02-10", ""),  # ends 2027-02-09: 81 days
+        ("W2", "C", "2025-01-05", ""),  # ends 2027-01-04: 45 days
+        ("W2", "D", "2025-03-01", ""),  # ends 2027-02-28: 100 days, not yet
+    ]
+    built.write_config(catalog=CATALOG, policy=POLICY + track, certifications=certifications)
+    built.add("s.ndjson", [statement("a", "ann.peer@va.example.gov", COMPLETED, OUTSIDE, "2026-10-20T15:00:00Z")])
+    built.build(as_of=AS_OF.isoformat())
+    digest = digests_of(built.root / "warehouse.duckdb")["S1"]
+    assert [(r.worker_id, r.days_left, str(r.hours_needed)) for r in digest.renewals] == [
+        ("W2", 45, "20.00"),
+        ("W1", 81, "17.00"),  # approval none: the pending outside course counts
+    ]
 
 
 def test_a_supervisor_of_themselves_is_not_asked_to_approve_their_own_credit(tmp_path):
