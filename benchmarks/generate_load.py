@@ -41,9 +41,50 @@ TEMPLATE = (
 )
 
 
-def write_config(folder: Path, workers: int) -> None:
+# Requirement tracks (rules 13-18) like three states' peer certifications; 30% of the
+# workers hold one credential and 10% two (certifications.csv).
+TRACKS = """tracks:
+  - name: pa-cps
+    credential: PA-CPS
+    hours: 36
+    cycle: {months: 24, anchor: certified_on}
+    minimums:
+      - {name: ethics, topics: [ethics], hours: 3}
+      - {name: peer_recovery, topics: [peer_support, recovery], hours: 24}
+  - name: ne-cpss
+    credential: NE-CPSS
+    hours: 20
+    cycle: {months: 24, anchor: 2025-09-01}
+    minimums:
+      - {name: ethics, topics: [ethics], hours: 6}
+    waive_if_certified_within_months: 12
+  - name: tx-cps
+    credential: TX-CPS
+    hours: 20
+    cycle: {months: 24, anchor: certified_on}
+    approval: catalog
+    caps:
+      - {name: self_paced, kinds: [course], hours: 12}
+"""
+CREDENTIALS = ("PA-CPS", "NE-CPSS", "TX-CPS")
+TOPICS = ("ethics", "peer_support", "recovery", "wellness", "crisis", "advocacy")
+
+
+def credentials_of(w: int) -> list[str]:
+    """None for 60% of the workers, one for 30%, two for 10%."""
+    share = w % 10
+    first = CREDENTIALS[w % 3]
+    if share < 3:
+        return [first]
+    if share == 3:
+        return [first, CREDENTIALS[(w + 1) % 3]]
+    return []
+
+
+def write_config(folder: Path, workers: int, tracks: bool = True) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "policy.yaml").write_text("period:\n  kind: fiscal_year\n  start_month: 10\ntimezone: America/New_York\n")
+    policy = "period:\n  kind: fiscal_year\n  start_month: 10\ntimezone: America/New_York\n"
+    (folder / "policy.yaml").write_text(policy + (TRACKS if tracks else ""))
     supervisors = max(1, workers // 10)
     with (folder / "roster.csv").open("w") as out:
         out.write("worker_id,name,email,role,facility,region,supervisor_id,hire_date,end_date\n")
@@ -57,15 +98,25 @@ def write_config(folder: Path, workers: int) -> None:
                 f"B{w:06d},Worker {w},worker{w}@bench.example.gov,{role},"
                 f"Facility {fac:02d},Region {fac % REGIONS},{sup},{hire},{end}\n"
             )
+    topics = (lambda i: f",{TOPICS[i % len(TOPICS)]}") if tracks else (lambda i: "")
     with (folder / "catalog.csv").open("w") as out:
-        out.write("activity_id,title,kind,provider,ce_hours,competencies,approved\n")
+        out.write(
+            "activity_id,title,kind,provider,ce_hours,competencies,approved" + (",topics" if tracks else "") + "\n"
+        )
         for i in range(WEBINARS):
-            out.write(f"{BASE}/webinars/{i},Webinar {i},webinar,Bench,1.5,C0{1 + i % 9},true\n")
+            out.write(f"{BASE}/webinars/{i},Webinar {i},webinar,Bench,1.5,C0{1 + i % 9},true{topics(i)}\n")
         for i in range(COURSES):
             approved = "false" if i % 10 == 0 else "true"
-            out.write(f"{BASE}/courses/{i},Course {i},course,Bench,2,C{1 + i % 12:02d};C05,{approved}\n")
+            out.write(f"{BASE}/courses/{i},Course {i},course,Bench,2,C{1 + i % 12:02d};C05,{approved}{topics(i)}\n")
         for i in range(HOMEWORK):
-            out.write(f"{BASE}/homework/{i},Homework {i},homework,Bench,1,C07,true\n")
+            out.write(f"{BASE}/homework/{i},Homework {i},homework,Bench,1,C07,true{topics(i)}\n")
+    if tracks:
+        with (folder / "certifications.csv").open("w") as out:
+            out.write("worker_id,credential,certified_on,expires_on\n")
+            for w in range(workers):
+                for n, credential in enumerate(credentials_of(w)):
+                    certified = datetime(2018, 1, 1) + timedelta(days=(w * 37 + n * 101) % 3000)
+                    out.write(f"B{w:06d},{credential},{certified:%Y-%m-%d},\n")
 
 
 def write_statements(path: Path, count: int, workers: int, seed: int, start_worker: int = 0) -> None:
@@ -127,8 +178,9 @@ def main() -> None:
     parser.add_argument("--statements", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=50_000)
     parser.add_argument("--extra", type=int, default=10_000, help="statements in the incremental file")
+    parser.add_argument("--no-tracks", action="store_true", help="no requirement tracks, certifications or topics")
     args = parser.parse_args()
-    write_config(args.folder / "config", args.workers)
+    write_config(args.folder / "config", args.workers, tracks=not args.no_tracks)
     (args.folder / "statements").mkdir(parents=True, exist_ok=True)
     write_statements(args.folder / "statements" / "bulk.ndjson", args.statements, args.workers, seed=1)
     write_statements(args.folder / "extra.ndjson", args.extra, args.workers, seed=2)
