@@ -129,7 +129,8 @@ def test_every_output_is_published_as_csv_and_parquet_with_an_html_report(publis
     import duckdb
 
     tables = ["ledger_entries", "compliance_worker", "compliance_facility", "compliance_region", "compliance_national",
-              "quarantine", "unmatched_actors", "uncatalogued_activities", "conflicts"]  # fmt: skip
+              "quarantine", "unmatched_actors", "uncatalogued_activities", "conflicts", "compliance_track",
+              "compliance_track_minimums", "compliance_track_summary"]  # fmt: skip
     for table in tables:
         csv_rows = len(read(out, table))
         parquet_rows = duckdb.sql(f"select count(*) from '{out / (table + '.parquet')}'").fetchall()[0][0]
