@@ -69,21 +69,21 @@ cycle_range as (
 numbered as (
     select
         cycle_range.* exclude (first_k, last_k),
-        unnest(generate_series(cycle_range.first_k, cycle_range.last_k)) as k
+        unnest(generate_series(cycle_range.first_k, cycle_range.last_k)) as cycle_number
     from cycle_range
 ),
 
 bounded as (
     select
         numbered.*,
-        add_months(numbered.anchor, numbered.k * numbered.months) as cycle_start,
-        add_months(numbered.anchor, (numbered.k + 1) * numbered.months) - 1 as cycle_end
+        add_months(numbered.anchor, numbered.cycle_number * numbered.months) as cycle_start,
+        add_months(numbered.anchor, (numbered.cycle_number + 1) * numbered.months) - 1 as cycle_end
     from numbered
 ),
 
 final as (
     select
-        bounded.* exclude (k),
+        bounded.* exclude (cycle_number),
         bounded.cycle_start::varchar || '/' || bounded.cycle_end::varchar as cycle
     from bounded
     -- cycles that start after the credential expires or the worker leaves are not owed
