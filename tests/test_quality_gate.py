@@ -421,3 +421,18 @@ def test_a_payload_that_fails_a_suite_is_inert_text_in_the_data_docs(tmp_path):
     # shown as text, the invisible U+00A0 spelt out so the operator sees why it failed
     assert "https://x.example/<script>alert(1)</script>\\xa0" in shown
     assert "http://x.example/<img src=x onerror=alert(2)>\\xa0" in shown
+
+
+def test_the_track_suite_refuses_a_cycle_called_compliant_that_is_short(tmp_path, monkeypatch):
+    """With rule 17's compliant test broken in the model, the compliance_track suite stops the run."""
+    copy = tmp_path / "models"
+    shutil.copytree(models.MODELS, copy)
+    track = copy / "marts" / "compliance_track.sql"
+    rule = "when measured.counted_hours >= measured.required_hours and measured.minimums_met then 'compliant'"
+    assert rule in track.read_text()
+    track.write_text(track.read_text().replace(rule, "when true then 'compliant'"))
+    monkeypatch.setattr(models, "MODELS", copy)
+    with pytest.raises(QualityGateFailed) as raised:
+        run_sample(tmp_path)
+    assert "compliance_track: expect_column_pair_values_a_to_be_greater_than_b" in str(raised.value)
+    assert "[compliant means counted >= required]" in str(raised.value)
