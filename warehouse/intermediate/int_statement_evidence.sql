@@ -16,10 +16,6 @@ batch_ids as (
     select * from int_batch_ids
 ),
 
-raw as (
-    select raw_statements.rowid as row_id, raw_statements.* from raw_statements
-),
-
 standing_copies as (
     select copies.statement_id, copies.file_id, copies.record_no
     from copies
@@ -31,11 +27,22 @@ standing_copies as (
     where copies.kept and not getvariable('full_pass')
 ),
 
+wanted_files as (
+    select distinct standing_copies.file_id from standing_copies
+),
+
+-- only the files that hold those copies: a filter here, not after a join, keeps DuckDB
+-- from reading the raw text of every statement on an incremental run
+raw as (
+    select raw_statements.rowid as row_id, raw_statements.*
+    from raw_statements
+    where raw_statements.file_id in (select wanted_files.file_id from wanted_files)
+),
+
 -- a record is addressed by its offset from its file's first row (schemas/warehouse.sql)
 file_starts as (
     select raw.file_id, min(raw.row_id) as first_row_id
     from raw
-    where raw.file_id in (select standing_copies.file_id from standing_copies)
     group by raw.file_id
 ),
 
