@@ -338,7 +338,10 @@ def valid() -> list[tuple[str, dict]]:
             ),
         ),
         ("an IRI with non-ASCII letters", variant(1036, object={"objectType": "Activity", "id": ACT + "/écoute-活动"})),
-        ("the same key in two objects", variant(1037, result={"response": "x", "score": {"raw": 1, "response": 2}})),
+        (
+            "the same key in two objects",
+            variant(1037, result={"response": "x", "extensions": {"https://x.example.org/e": {"response": 2}}}),
+        ),
     ]
 
 
