@@ -98,6 +98,9 @@ class Policy:
     max_unknown_verb_share: float = 0.5
     min_batch_records: int = 20  # fewer records from a source in a batch are not judged by share
     tracks: tuple[Track, ...] = ()
+    # lenient: a statement whose only xAPI defects lie in fields no rule reads is accepted
+    # with warnings; strict: every statement with a defect is quarantined
+    validation: str = "lenient"
 
 
 @dataclass
@@ -236,6 +239,7 @@ def read_policy(path: Path) -> Policy:
         max_unknown_verb_share=float(quality.get("max_unknown_verb_share", 0.5)),
         min_batch_records=int(quality.get("min_batch_records", 20)),
         tracks=read_tracks(path, data.get("tracks", [])),
+        validation=data.get("validation", "lenient"),
     )
 
 

@@ -11,15 +11,19 @@ lines are quarantined with their bad bytes shown as \\xNN, the others load as us
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import duckdb
 import pyarrow
 
 from pipelines.errors import CeledgerError
+from pipelines.landing import STATE
 from pipelines.statement_files import StatementFile
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 READERS = {
     "array": "select json::varchar as raw, true as is_json from read_json_objects(?, format = 'array')",
     "ndjson": "select json::varchar as raw, true as is_json from read_json_objects(?, format = 'newline_delimited')",
@@ -54,6 +58,7 @@ def load_files(
     # records whose bytes are not UTF-8, for staging to name the reason (warehouse/staging)
     con.execute("create or replace temp table undecodable_records (file_id integer, record_no bigint)")
     records = 0
+    manifests: dict[Path, dict[str, str]] = {}
     for file in files:
         file_id = con.execute("select coalesce(max(file_id), 0) + 1 from loaded_files").fetchall()[0][0]
         mode = modes.get(str(file.path), "ndjson" if file.form == "objects" else file.form)
@@ -70,11 +75,39 @@ def load_files(
                 raise LoadError(file, str(err).split("\n")[0]) from None
             count = con.execute("select count(*) from raw_statements where file_id = ?", [file_id]).fetchone()[0]
         con.execute(
-            "insert into loaded_files values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [file_id, str(file.path), file.source, file.size_bytes, file.mtime_ns, count, batch_id, as_of],
+            "insert into loaded_files values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [file_id, str(file.path), file.source, file.size_bytes, file.mtime_ns, count, batch_id, as_of]
+            + [received_at(file, manifests)],
         )
         records += count
     return records
+
+
+def received_at(file: StatementFile, manifests: dict[Path, dict[str, str]]) -> datetime:
+    """When celedger received the file's statements, as an LRS sets `stored` (rule 4): the
+    landing time its pull or inbox manifest records (`<landing>/_state/<source>.json`,
+    `pulled_at`, pipelines/landing.py), else the file's modification time. Both are facts
+    about the file, not the clock, so a rerun on the same input gives the same instant."""
+    state = file.path.parent.parent / STATE / f"{file.path.parent.name}.json"
+    if state not in manifests:
+        manifests[state] = landing_times(state)
+    landed = manifests[state].get(file.path.name)
+    if landed is not None:
+        try:
+            instant = datetime.fromisoformat(landed.replace("Z", "+00:00"))
+            return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+        except ValueError:
+            pass
+    return EPOCH + timedelta(microseconds=file.mtime_ns // 1000)
+
+
+def landing_times(state: Path) -> dict[str, str]:
+    """Segment file name -> landing time, from a landing zone's state file ({} if none)."""
+    try:
+        manifest = json.loads(state.read_bytes()).get("manifest", [])
+        return {e["file"]: e["pulled_at"] for e in manifest if isinstance(e.get("pulled_at"), str)}
+    except (OSError, ValueError, AttributeError, TypeError, KeyError):
+        return {}
 
 
 def load_decoded_lines(con: duckdb.DuckDBPyConnection, file: StatementFile, batch_id: int, file_id: int) -> int:

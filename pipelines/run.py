@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import models, quality, warehouse
+from pipelines import models, quality, validation, warehouse
 from pipelines.config import Config, load_config, one_line
 from pipelines.errors import CeledgerError, RunBlocked
 from pipelines.export import export_tables
@@ -46,6 +46,7 @@ class RunResult:
     ledger_entries_added: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    statements_validated: int = 0  # records checked against the xAPI schema, in timings' "schema validation"
 
 
 def run(
@@ -259,10 +260,18 @@ def load_stage(
     step = time.perf_counter()
     batch_id = con.execute("select coalesce(max(batch_id), 0) + 1 from loaded_files").fetchone()[0]
     fresh = new_files(con, files)
-    result.records_loaded = load_files(con, fresh, batch_id, modes, as_of)
-    result.files_loaded, result.files_skipped = len(fresh), len(files) - len(fresh)
-    timings["load raw"] = time.perf_counter() - step
-    warehouse.set_variables(con, batch_id=batch_id)
+    checker = validation.Checker()
+    try:
+        checker.start(sum(f.size_bytes for f in fresh))
+        result.records_loaded = load_files(con, fresh, batch_id, modes, as_of)
+        result.files_loaded, result.files_skipped = len(fresh), len(files) - len(fresh)
+        timings["load raw"] = time.perf_counter() - step
+        warehouse.set_variables(con, batch_id=batch_id)
+        checker.check_batch(con)  # the new statements against the xAPI schema, for staging to weigh
+    finally:
+        checker.close()
+    timings["schema validation"] = checker.seconds
+    result.statements_validated = checker.checked
     models.run_step(con, "staging", timings)
     if gate is not None:
         gate.audit(con, "batch_sources")  # the batch per source, before it joins the warehouse

@@ -15,6 +15,7 @@ holding it; and the few rules no JSON Schema can say, comparisons between two va
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -35,6 +36,47 @@ class Violation:
     pointer: str  # RFC 6901 JSON pointer into the statement; "" is the statement itself
     message: str  # one line: the rule's title, then what is wrong
     rule: str = ""  # JSON pointer into the schema: the titled node whose rule failed ("" the statement's)
+    field: str = ""  # the field the rules read that the defect lies in (see `read_field`); "" for none
+
+    def reason(self) -> str:
+        """The violation as one quarantine or warning reason: where, then what."""
+        return f"{self.pointer}: {self.message}" if self.pointer else self.message
+
+
+# Severity (docs/rules.md, "What is quarantined"): a defect in a field the rules read makes
+# the statement unusable; any other leaves it usable, with a warning. The fields, as
+# patterns on the defect's pointer in lower case (so a mis-cased key such as `/verb/Id`
+# counts as the field it fails to be), each with the name staging's reasons use for it.
+READ_FIELDS = [
+    (re.compile(p), name)
+    for p, name in (
+        (r"/id", "id"),
+        (r"/actor(?:/.*)?", "actor"),  # its identity: every part of it but the display names
+        (r"/verb/id", "verb"),
+        (r"/object/(?:id|objecttype)", "object"),
+        (r"/timestamp", "timestamp"),
+        (r"/stored", "stored"),
+        (r"/result/duration", "result.duration"),
+        (r"/result/score(?:/.*)?", "result.score"),
+        (r"/version", "version"),
+        (r"/context/contextactivities/(?:parent|grouping)(?:/\d+(?:/(?:id|objecttype))?)?", "context"),
+    )
+]
+NAMES = re.compile(r"/actor(?:/member/\d+)?/name")  # display names: no rule reads them
+# Objects holding those fields: one missing, or of the wrong type, hides them all.
+HOLDERS = {"": "statement", "/verb": "verb", "/object": "object", "/result": "result", "/context": "context"}
+HOLDERS["/context/contextactivities"] = "context"
+
+
+def read_field(subject: str, kind: str) -> str:
+    """The field the rules read that a defect at `subject` (the pointer of the value at
+    fault; a missing key's own pointer) lies in, or "" when the rules read none there."""
+    at = subject.lower()
+    if kind in ("Type", "Required") and at in HOLDERS:
+        return HOLDERS[at]
+    if NAMES.fullmatch(at):
+        return ""
+    return next((name for pattern, name in READ_FIELDS if pattern.fullmatch(at)), "")
 
 
 # The shared value forms: a message names the field holding one (its title) and says the
@@ -130,16 +172,20 @@ def violations(statement: Any) -> list[Violation]:
         kind = type(error.kind).__name__
         rule, title, description = rule_at(tuple(error.evaluation_path))
         if kind == "AdditionalProperties":
-            found += [
-                Violation(pointer([*path, key]), f"{title}: unknown key {shown(key)} (keys are case-sensitive)", rule)
-                for key in error.kind.unexpected
-            ]
+            for key in error.kind.unexpected:
+                at = pointer([*path, key])
+                said = f"{title}: unknown key {shown(key)} (keys are case-sensitive)"
+                found.append(Violation(at, said, rule, read_field(at, kind)))
         elif kind == "PropertyNames":
             key = error.kind.error.instance
             said = f" ({description.rstrip('.')})" if description else ""
-            found.append(Violation(pointer([*path, key]), f"{title}: the key {shown(key)} is not allowed{said}", rule))
+            at = pointer([*path, key])
+            found.append(
+                Violation(at, f"{title}: the key {shown(key)} is not allowed{said}", rule, read_field(at, kind))
+            )
         else:
-            found.append(Violation(pointer(path), message(error, title, description), rule))
+            subject = pointer([*path, error.kind.property]) if kind == "Required" else pointer(path)
+            found.append(Violation(pointer(path), message(error, title, description), rule, read_field(subject, kind)))
     found += score_order(statement)
     return list(dict.fromkeys(found))  # one rule can fail twice alike (dependentRequired)
 
@@ -162,12 +208,18 @@ def score_order(statement: Any) -> list[Violation]:
         numbers = {k: v for k in ("raw", "min", "max") if _number(v := score.get(k))}
         low, high, raw = numbers.get("min"), numbers.get("max"), numbers.get("raw")
         at = f"{prefix}/result/score"
+        read = read_field(at, "")
         if low is not None and high is not None and low > high:
-            found.append(Violation(f"{at}/min", f"score min: {shown(low)} is above max {shown(high)}", SCORE_ORDER))
+            said = f"score min: {shown(low)} is above max {shown(high)}"
+            found.append(Violation(f"{at}/min", said, SCORE_ORDER, read))
         if raw is not None and low is not None and raw < low:
-            found.append(Violation(f"{at}/raw", f"score raw: {shown(raw)} is below min {shown(low)}", SCORE_ORDER))
+            found.append(
+                Violation(f"{at}/raw", f"score raw: {shown(raw)} is below min {shown(low)}", SCORE_ORDER, read)
+            )
         if raw is not None and high is not None and raw > high:
-            found.append(Violation(f"{at}/raw", f"score raw: {shown(raw)} is above max {shown(high)}", SCORE_ORDER))
+            found.append(
+                Violation(f"{at}/raw", f"score raw: {shown(raw)} is above max {shown(high)}", SCORE_ORDER, read)
+            )
     return found
 
 

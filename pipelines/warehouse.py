@@ -148,6 +148,7 @@ def define_policy(con: duckdb.DuckDBPyConnection, config: Config) -> None:
         pace_slack_hours=policy.pace_slack_hours,
         min_batch_records=policy.min_batch_records,
         timezone=policy.timezone,  # the tracks' cycles are local days (rule 13)
+        strict_validation=policy.validation == "strict",
     )
 
 

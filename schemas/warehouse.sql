@@ -9,8 +9,13 @@ create table if not exists loaded_files (
     mtime_ns      bigint not null,
     records       bigint not null,
     batch_id      integer not null,
-    loaded_as_of  date not null     -- the as-of date of the run that loaded it: a date, not a clock
+    loaded_as_of  date not null,    -- the as-of date of the run that loaded it: a date, not a clock
+    -- when celedger received its statements, as an LRS sets `stored`: the landing time its
+    -- pull or inbox manifest records, else the file's modification time (rule 4)
+    received_at   timestamptz
 );
+-- warehouses made before received_at was recorded
+alter table loaded_files add column if not exists received_at timestamptz;
 
 -- Every record ever read, valid or not, exactly as it arrived. zstd keeps a million
 -- statements at about 70 MB and costs far less than the default string compression.
@@ -52,6 +57,16 @@ create table if not exists quarantine_records (
     statement_id  varchar,
     reasons       varchar[] not null,
     raw           varchar
+);
+
+-- Statements accepted with defects in fields no rule reads (pipelines/statement_schema.py):
+-- every reason, for the vendor's rejections report.
+create table if not exists warning_records (
+    file_id       integer not null,
+    record_no     bigint not null,
+    batch_id      integer not null,
+    statement_id  varchar,
+    reasons       varchar[] not null
 );
 
 create table if not exists int_effective_statements (

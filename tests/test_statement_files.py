@@ -39,7 +39,7 @@ def test_an_array_element_that_is_not_an_object_is_quarantined(program):
     result = program.build()
     assert result.rows("select record, reasons from quarantine order by record") == [
         (1, "not a JSON object"),
-        (2, "id is not a UUID; missing actor; missing verb id; missing object; neither timestamp nor stored"),
+        (2, "id is not a UUID; missing actor; missing verb id; missing object"),
     ]
 
 

@@ -101,3 +101,23 @@ create or replace temp macro month_number(d) as year(d) * 12 + month(d);
 create or replace temp macro cycle_index(anchor, months, d) as
     floor((month_number(d) - month_number(anchor)) / months)::integer
     - (add_months(anchor, floor((month_number(d) - month_number(anchor)) / months)::integer * months) > d)::integer;
+
+-- The field the rules read that a staging reason is about (or the whole statement), named
+-- as pipelines/statement_schema.py names the field of a schema violation (READ_FIELDS,
+-- HOLDERS): staging adds the schema's reasons about a field only when it gave none of
+-- its own about that field, so one defect is not reported twice in two wordings.
+create or replace temp macro reason_field(reason) as case
+    when reason in ('missing id', 'id is not a UUID') then 'id'
+    when reason in ('missing actor', 'anonymous group without members')
+        or starts_with(reason, 'actor ') or starts_with(reason, 'group ') then 'actor'
+    when reason = 'missing verb id' or starts_with(reason, 'verb id ') then 'verb'
+    when reason in ('missing object', 'voiding statement must reference a StatementRef')
+        or starts_with(reason, 'unknown object objectType') or starts_with(reason, 'object id ')
+        or starts_with(reason, 'StatementRef id ') then 'object'
+    when starts_with(reason, 'timestamp ') then 'timestamp'
+    when starts_with(reason, 'stored ') then 'stored'
+    when starts_with(reason, 'result.duration ') then 'result.duration'
+    when starts_with(reason, 'result.score') then 'result.score'
+    when starts_with(reason, 'unsupported version ') then 'version'
+    when reason in ('not valid JSON', 'not a JSON object') or starts_with(reason, 'not UTF-8') then 'statement'
+end;

@@ -1,5 +1,7 @@
 -- Type this batch's records and collect every reason a record is not a usable xAPI
 -- statement, so quarantine can report all of them at once, not the first one found.
+-- Staging's own checks come first, in their wording; then the defects the xAPI schema
+-- found (stg_schema_violations, pipelines/validation.py), weighed by severity at the end.
 create or replace temp table stg_batch_records as
 with named as (
     select
@@ -35,8 +37,12 @@ with named as (
         f[23] as context_grouping,
         f[2] is null and f[3] is null and f[4] is null and f[5] is null and f[21] is null
         and f[8] is null and f[9] is null as actor_missing,
-        f[11] is null and f[12] is null as object_missing
+        f[11] is null and f[12] is null as object_missing,
+        received_at
     from stg_batch_fields
+    -- when celedger received the file: the statement's time when it has neither
+    -- timestamp nor stored, as an LRS would set stored (rule 4)
+    inner join (select file_id, received_at from loaded_files) using (file_id)
 ),
 
 checked as (
@@ -56,8 +62,9 @@ checked as (
             regexp_extract(duration_text, duration_pattern(), ['y', 'mo', 'w', 'd', 'h', 'mi', 's'])
         end as duration_parts
     from named
-)
+),
 
+staged as (
 select
     file_id,
     record_no,
@@ -86,7 +93,7 @@ select
     verb_id,
     object_type,
     case when object_type = 'StatementRef' then lower(object_id) else object_id end as object_id,
-    coalesce(timestamp_value, stored_value) as ts,
+    coalesce(timestamp_value, stored_value, received_at) as ts,
     stored_value as stored_ts,
     case when duration_ok then duration_seconds(duration_parts) end as duration_seconds,
     list_filter(
@@ -141,8 +148,6 @@ select
             -- periods, local days and Python's datetime need four-digit years (pipelines/warehouse.py)
             case when not usable_instant(timestamp_value) then 'timestamp is outside the years ' || usable_years() end,
             case when not usable_instant(stored_value) then 'stored is outside the years ' || usable_years() end,
-            case when timestamp_text is null and stored_text is null
-                then 'neither timestamp nor stored' end,
             -- a day's grace for clocks and zones; without `stored`, the as-of day stands in
             case when timestamp_value > coalesce(stored_value, getvariable('as_of_end')) + interval 1 day
                 then 'timestamp is far in the future' end,
@@ -156,8 +161,46 @@ select
             case when score_raw is not null and (score_raw < score_min or score_raw > score_max)
                 then 'result.score.raw outside min..max' end
         ], lambda x: x is not null)
-    end as reasons
+    end as staged_reasons
 from checked
+),
+
+schema_found as (
+    select file_id, record_no, list({'reason': reason, 'field': field} order by n) as found
+    from stg_schema_violations
+    group by file_id, record_no
+),
+
+weighed as (
+    select
+        s.*,
+        list_transform(s.staged_reasons, lambda r: reason_field(r)) as staged_fields,
+        coalesce(list_filter(v.found, lambda x: x.field <> ''), []) as severe,
+        coalesce(list_transform(list_filter(v.found, lambda x: x.field = ''), lambda x: x.reason), []) as harmless
+    from staged as s
+    left join schema_found as v on v.file_id = s.file_id and v.record_no = s.record_no
+),
+
+judged as (
+    select
+        * exclude (severe),
+        -- the schema's reasons about a field staging said nothing about
+        list_transform(
+            list_filter(severe, lambda x: not list_contains(staged_fields, x.field)), lambda x: x.reason
+        ) as severe,
+        -- severity: a defect in a field the rules read quarantines the statement with every
+        -- reason; any other leaves it accepted, with warnings; `validation: strict` in
+        -- policy.yaml quarantines every statement with a defect
+        len(staged_reasons) > 0 or len(severe) > 0
+        or (getvariable('strict_validation') and len(harmless) > 0) as quarantined
+    from weighed
+)
+
+select
+    * exclude (staged_reasons, staged_fields, severe, harmless, quarantined),
+    case when quarantined then list_concat(staged_reasons, severe, harmless) else [] end as reasons,
+    case when quarantined then [] else harmless end as warnings
+from judged
 ;
 
 -- the extracted fields are typed now; free their memory for what follows
