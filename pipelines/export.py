@@ -32,6 +32,7 @@ OUTPUTS = {
     "compliance_region": "select * from compliance_region order by period, region",
     "compliance_national": "select * from compliance_national order by period",
     "quarantine": "select * from quarantine order by file, record",
+    "statement_warnings": "select * from statement_warnings order by file, record",
     "unmatched_actors": "select * from unmatched_actors order by actor_type, actor_kind, actor_value",
     "uncatalogued_activities": "select * from uncatalogued_activities order by activity_id",
     "conflicts": (
@@ -41,7 +42,7 @@ OUTPUTS = {
     "ignored_approvals": (
         "select * from ignored_approvals order by worker_id, activity_id, decided_at, supervisor_id, decision, reason"
     ),
-    "rejections": "select * from rejections order by source, statements desc, reason",
+    "rejections": "select * from rejections order by source, outcome, statements desc, reason",
     "compliance_track": "select * from compliance_track order by track, worker_id, cycle_start",
     "compliance_track_minimums": (
         "select m.* from compliance_track_minimums as m "

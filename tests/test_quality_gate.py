@@ -319,8 +319,8 @@ def test_cmi5_sessions_and_uncatalogued_activities_use_verbs_the_gate_accepts(pr
 def test_rejections_are_reported_per_source_with_examples(sample_warehouse):
     out = sample_warehouse.parent / "out"
     rows = (out / "rejections.csv").read_text().splitlines()
-    assert rows[0] == "source,reason,statements,example_statement_ids,first_seen,last_seen"
-    assert "lms-completions,id is not a UUID,1,lms-export-000187,2026-11-20,2026-11-20" in rows
+    assert rows[0] == "source,reason,statements,example_statement_ids,first_seen,last_seen,outcome"
+    assert "lms-completions,id is not a UUID,1,lms-export-000187,2026-11-20,2026-11-20,quarantined" in rows
     assert len(rows) == 5
     page = (out / "rejections.html").read_text()
     assert "lms-completions: 3 rejection(s)" in page and "webinar-platform: 1 rejection(s)" in page
