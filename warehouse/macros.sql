@@ -84,9 +84,10 @@ create or replace temp macro duration_seconds(parts) as
 -- may send a single activity object instead, which an LRS must accept.
 create or replace temp macro context_activity_ids(activities) as
     case
-        when activities is null then []
         when starts_with(activities, '[') then json_extract_string(activities, '$[*].id')
-        else [json_extract_string(activities, '$.id')]
+        when starts_with(activities, '{') then [json_extract_string(activities, '$.id')]
+        -- absent, or a string or number (the xAPI schema quarantines those): no ids
+        else []
     end;
 
 -- Rule 13: adding months keeps the day of the month, clamped to the month's last day (DuckDB's

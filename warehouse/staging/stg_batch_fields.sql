@@ -20,7 +20,7 @@ select
         '$.verb.id', '$.object.objectType', '$.object.id', '$.timestamp', '$.stored',
         '$.result.duration', '$.result.score.scaled', '$.result.score.raw', '$.result.score.min',
         '$.result.score.max', '$.version', '$.actor.account', '$.context.contextActivities.parent',
-        '$.context.contextActivities.grouping'
+        '$.context.contextActivities.grouping', '$.actor.member'
     ]) end as f,
     -- DuckDB's reader also takes what JSON forbids and other readers of the raw text
     -- would read otherwise: NaN and Infinity, trailing commas (looked for outside the

@@ -35,6 +35,7 @@ with named as (
         f[21] as account,
         f[22] as context_parent,
         f[23] as context_grouping,
+        f[24] as members,
         f[2] is null and f[3] is null and f[4] is null and f[5] is null and f[21] is null
         and f[8] is null and f[9] is null as actor_missing,
         f[11] is null and f[12] is null as object_missing,
@@ -117,7 +118,8 @@ select
                 then 'actor must have exactly one identifier (has ' || identifier_count || ')' end,
             case when actor_type = 'Group' and identifier_count > 1
                 then 'group must have at most one identifier (has ' || identifier_count || ')' end,
-            case when actor_type = 'Group' and identifier_count = 0 and first_member is null
+            -- an empty member list is xAPI; a member that is no list the xAPI schema reports
+            case when actor_type = 'Group' and identifier_count = 0 and members is null
                 then 'anonymous group without members' end,
             case when mbox is not null and not regexp_full_match(mbox, '(?i)mailto:[^@\s]+@[^@\s]+')
                 then 'actor mbox is not a mailto IRI' end,
