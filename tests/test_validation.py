@@ -13,8 +13,8 @@ import duckdb
 import pytest
 
 from pipelines import validation
-from pipelines.warehouse import MODELS, shared_macros
 from pipelines.statement_schema import violations
+from pipelines.warehouse import MODELS, shared_macros
 from tests.support import POLICY, Program
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -130,9 +130,19 @@ CASES = [
         '/result/score/raw: score raw: "5" is of the wrong type (A number)',
         None,
     ),
-    ("a timestamp offset of -00:00", {"/timestamp": "2026-01-05T15:00:00-00:00"}, "timestamp", None),
+    (
+        "a timestamp offset of -00:00",
+        {"/timestamp": "2026-01-05T15:00:00-00:00"},
+        "timestamp has a zone offset outside -14:00..+14:00 or of -00:00",  # staging says it, once
+        None,
+    ),
     ("a duration P4W1", {"/result": {"duration": "P4W1"}}, "result.duration is not an ISO 8601 duration", None),
-    ("a Group member that is an object", MEMBER, '/actor/member: Group member: {"mbox": "mailto:a@b.example"} is of', None),
+    (
+        "a Group member that is an object",
+        MEMBER,
+        '/actor/member: Group member: {"mbox": "mailto:a@b.example"} is of the wrong type',
+        None,
+    ),
     (
         "an activity id with a <",
         {"/object/id": "https://x.example.org/<a>"},
