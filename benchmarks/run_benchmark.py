@@ -2,8 +2,8 @@
 
 Prints, for N statements (1,000,000 by default) and a roster of 50,000 workers: DuckDB's
 flatten of the same NDJSON into the fields the product extracts (the baseline), the full
-run stage by stage, the cost of then adding 10,000 new statements to that warehouse, and
-the same 10,000 added to a warehouse of a tenth of the statements (cost should grow with
+run stage by stage (and the xAPI schema validation's statements/s), the cost of then adding
+10,000 new statements to that warehouse, and the same 10,000 added to a warehouse of a tenth of the statements (cost should grow with
 the increment, not the history). Every figure is printed beside its target (issue 13):
 
   full run (site included) / flatten                      <= 8x
@@ -54,6 +54,7 @@ if profiler:
     pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(20)
     print(text.getvalue(), file=sys.stderr)
 print(json.dumps({"timings": result.timings, "records": result.records_loaded,
+                  "validated": result.statements_validated,
                   "entries": result.ledger_entries_added, "full_pass": result.full_pass,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "child_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
@@ -111,6 +112,15 @@ def print_stages(timings: dict[str, float]) -> None:
     for stage, seconds in timings.items():
         if stage != "total" and seconds >= 0.01:
             print(f"    {stage:40s} {seconds:6.2f} s")
+
+
+def print_validation(report: dict) -> None:
+    """Statements checked against the xAPI schema per second (pipelines/validation.py: one
+    process per core for a large load)."""
+    seconds = report["timings"].get("schema validation", 0.0)
+    rate = report["validated"] / seconds if seconds else 0.0
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"  xAPI schema validation:    {seconds:7.2f} s  ({rate:,.0f} statements/s, {cores} cores)")
 
 
 def main() -> None:
@@ -171,6 +181,7 @@ def main() -> None:
     gate = full["timings"].get("quality gate", 0.0)
     print(f"  quality gate (GX):         {gate:7.2f} s  = {100 * gate / total:5.1f}% of the run")
     print(f"  ledger entries:            {full['entries']:,}")
+    print_validation(full)
     print_stages(full["timings"])
     tracks = sum(s for stage, s in full["timings"].items() if "track" in stage or "evidence" in stage)
     print(f"  requirement tracks' models: {tracks:6.2f} s  = {100 * tracks / total:5.1f}% of the run (target <= 10%)")
@@ -184,6 +195,7 @@ def main() -> None:
     print(f"  whole run:                 {inc_total:7.2f} s  = {share:5.1f}% of the full run (target <= 10%)")
     print(f"  warehouse update only:     {inc_total - published_seconds(increment):7.2f} s")
     print(f"  peak memory (RSS):         {increment['peak_mb']:7.0f} MB")
+    print_validation(increment)
     print_stages(increment["timings"])
 
     small = work / "small"
