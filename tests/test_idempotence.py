@@ -41,7 +41,7 @@ def test_a_fresh_warehouse_fed_the_same_input_publishes_identical_files(tmp_path
     run_sample(tmp_path / "a", tmp_path / "a.duckdb")
     run_sample(tmp_path / "b", tmp_path / "b.duckdb")
     assert published_files(tmp_path / "a") == published_files(tmp_path / "b")
-    assert len(published_files(tmp_path / "a")) == 30  # 14 tables as CSV and Parquet, 2 pages
+    assert len(published_files(tmp_path / "a")) == 32  # 15 tables as CSV and Parquet, 2 pages
 
 
 def test_a_full_recompute_on_an_existing_warehouse_appends_nothing(tmp_path):
