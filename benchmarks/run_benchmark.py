@@ -4,7 +4,8 @@ Prints, for N statements (1,000,000 by default) and a roster of 50,000 workers: 
 flatten of the same NDJSON into the fields the product extracts (the baseline), the full
 run stage by stage (and the xAPI schema validation's statements/s), the cost of then adding
 10,000 new statements to that warehouse, and the same 10,000 added to a warehouse of a tenth
-of the statements (cost should grow with the increment, not the history). Every figure is printed beside its target (issue 13):
+of the statements (cost should grow with the increment, not the history). Every figure is
+printed beside its target (issue 13):
 
   full run (site included) / flatten                      <= 8x
   warehouse commit (everything before publishing) / flatten  <= 4x
