@@ -50,6 +50,10 @@ create or replace temp macro uuid_pattern() as
 create or replace temp macro duration_pattern() as
     'P(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?';
 
+-- ISO 8601's weeks form stands alone (PnW): P4W1D and P1WT2H are no durations
+create or replace temp macro duration_weeks_mixed(d) as
+    contains(d, 'W') and not regexp_full_match(d, 'P\d+(?:[.,]\d+)?W');
+
 -- a fraction followed by a further number, as in PT1.5H30M
 create or replace temp macro duration_fraction_misplaced(d) as regexp_matches(d, '[.,]\d+[A-Z]+\d');
 

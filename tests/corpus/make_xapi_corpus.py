@@ -468,7 +468,6 @@ def valid_cases() -> list[tuple[str, dict]]:
         "PT0.5S",
         "P1DT12H",
         "PT1,5H",
-        "P4W1D",
         "PT90M",
         "P0D",
         "PT1H30M15.25S",
@@ -772,6 +771,10 @@ BAD_TIMESTAMPS = {
 }
 BAD_DURATIONS = {
     "P4W1": "P4W1",
+    # ISO 8601's weeks form stands alone: PnW, never beside years, months, days or a time
+    "weeks with days": "P4W1D",
+    "weeks with hours": "P1WT2H",
+    "years with weeks": "P1Y2W",
     "P alone": "P",
     "PT alone": "PT",
     "no P": "T1H",

@@ -57,6 +57,7 @@ checked as (
             regexp_full_match(duration_text, duration_pattern())
             and duration_text <> 'P' and not ends_with(duration_text, 'T')
             and not duration_fraction_misplaced(duration_text)
+            and not duration_weeks_mixed(duration_text)
         ) as duration_ok,
         -- only attendance is measured by its duration
         case when verb_id = verb_attended() then
