@@ -16,7 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -175,7 +175,7 @@ def in_transaction(
                 warehouse.define_policy(con, config)
                 warehouse.define_as_of(con, config, as_of)
                 result.timings["config tables"] = time.perf_counter() - step
-                gate = quality.Gate(result.out / "data_docs", gate_parameters(config, as_of)) if audited else None
+                gate = quality.Gate(result.out / "data_docs", gate_parameters(config)) if audited else None
                 stage(con, config, files, modes, result, gate)
                 if gate is not None:
                     gate.verdict()
@@ -203,17 +203,14 @@ def in_transaction(
     return result
 
 
-def gate_parameters(config: Config, as_of: date) -> dict[str, object]:
-    """The limits the suites take from the run ({"$PARAMETER": name} in expectations/):
-    the policy's shares, and the latest instant a statement may carry, the end of the
-    as-of day and a day's grace (rule 4's), as staging reads it."""
+def gate_parameters(config: Config) -> dict[str, object]:
+    """The limits the suites take from the run ({"$PARAMETER": name} in expectations/): the
+    policy's shares."""
     policy = config.policy
-    latest = warehouse.as_of_end(as_of, policy.timezone) + timedelta(days=1)
     return {
         "max_quarantined_share": policy.max_quarantined_share,
         "max_conflicting_share": policy.max_conflicting_share,
         "max_unknown_verb_share": policy.max_unknown_verb_share,
-        "latest_instant": latest.isoformat(),
     }
 
 

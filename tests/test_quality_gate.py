@@ -193,23 +193,38 @@ def test_a_few_conflicts_are_rule_2s_business(program):
     assert program.run(AS_OF).rows("select count(*) from conflicts") == [(1,)]
 
 
+RECEIVED = datetime(2026, 11, 21, 5, 0, tzinfo=ZoneInfo("UTC"))  # the feed's file, as celedger got it
+
+
 @pytest.mark.parametrize(
     "when, failure",
     [
         ("1970-01-01T00:00:00Z", "expect_column_values_to_be_between(earliest_instant) [no timestamp or stored before"),
         ("2013-04-25T23:59:59Z", "expect_column_values_to_be_between(earliest_instant)"),
         ("2013-04-26T00:00:00Z", None),
-        # the as-of day ends at 2026-11-21T05:00Z in New York; a day's grace after it
+        # received 2026-11-21T05:00Z; a day's grace after it
         ("2026-11-22T05:00:00Z", None),
-        ("2026-11-22T05:00:01Z", "expect_column_values_to_be_between(latest_instant) [no timestamp or stored after"),
+        ("2026-11-22T05:00:01Z", "expect_column_values_to_be_between(hours_after_receipt) [no timestamp or stored"),
     ],
 )
 def test_a_timestamp_outside_the_window_stops_the_load(program, when, failure):
-    program.add("lms/feed.ndjson", [*attendances("good", 3), statement("odd", ANN, COMPLETED, MODULE, when)])
+    feed = program.add("lms/feed.ndjson", [*attendances("good", 3), statement("odd", ANN, COMPLETED, MODULE, when)])
+    os.utime(feed, (RECEIVED.timestamp(), RECEIVED.timestamp()))
     if failure is None:
         program.run(AS_OF)
     else:
         assert "(source lms)" in assert_refused(program, failure)
+
+
+def test_a_report_as_of_a_past_day_loads_statements_stored_since(program):
+    """The window is the statements' own receipt, not the as-of date: a report as of last
+    month takes this week's statements (and counts none of them, rule 12)."""
+    late = statement("late", ANN, COMPLETED, MODULE, "2026-12-01T15:00:00Z", stored="2026-12-01T15:00:05Z")
+    feed = program.add("lms/feed.ndjson", [*attendances("good", 3), late])
+    received = datetime(2026, 12, 1, 16, 0, tzinfo=ZoneInfo("UTC")).timestamp()
+    os.utime(feed, (received, received))
+    result = program.run(AS_OF)
+    assert result.rows("select count(*) from quarantine") == [(0,)]
 
 
 def staging_without_its_24_hour_rule(tmp_path: Path, monkeypatch) -> None:
@@ -227,7 +242,7 @@ def test_the_gate_catches_a_future_timestamp_staging_lets_through(program, monke
     staging_without_its_24_hour_rule(program.root, monkeypatch)
     future = statement("future", ANN, COMPLETED, MODULE, "2027-01-05T15:00:00Z", stored="2026-01-05T15:00:00Z")
     program.add("lms/feed.ndjson", [*attendances("good", 3), future])
-    assert_refused(program, "expect_column_values_to_be_between(latest_instant)")
+    assert_refused(program, "expect_column_values_to_be_between(hours_after_receipt)")
     assert not (program.root / "warehouse.duckdb").exists()
 
 
@@ -368,6 +383,7 @@ def hostile_source() -> dict:
         "unknown_verbs": IMAGE,
         "earliest_instant": pandas.Timestamp("2026-10-01T12:00:00Z"),
         "latest_instant": pandas.Timestamp("2026-10-01T12:00:00Z"),
+        "hours_after_receipt": -1.0,
         "max_silent_days": None,
         "silent_days": None,
     }
@@ -399,7 +415,7 @@ def test_a_payload_that_fails_a_suite_is_inert_text_in_the_data_docs(tmp_path):
     import pandas
 
     limits = {"max_quarantined_share": 0.5, "max_conflicting_share": 0.5, "max_unknown_verb_share": 0.5}
-    gate = quality.Gate(tmp_path / "data_docs", limits | {"latest_instant": "2026-11-22T05:00:00+00:00"})
+    gate = quality.Gate(tmp_path / "data_docs", limits)
     gate.ready()
     gate.validate("batch_sources", pandas.DataFrame([hostile_source()]))
     gate.validate("ledger", pandas.DataFrame([hostile_book()]))

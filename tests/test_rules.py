@@ -1,6 +1,8 @@
 """One or more tests per rule of the rule book (shared/spec/ce-rules.md), each built so
 that breaking the rule breaks the test."""
 
+import os
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from tests.support import (
@@ -267,6 +269,22 @@ def test_rule_04_a_timestamp_more_than_a_day_after_stored_is_quarantined(program
     assert result.rows("select statement_id::varchar, reasons from quarantine") == [
         (sid("ahead"), "timestamp is far in the future")
     ]
+
+
+def test_rule_04_without_stored_the_time_celedger_received_it_stands_in_not_the_as_of_day(program):
+    undated = [
+        statement("this-week", ANN, COMPLETED, MODULE, "2026-12-01T15:00:00Z"),
+        statement("next-year", BOB, COMPLETED, MODULE, "2027-12-01T15:00:00Z"),
+    ]
+    feed = program.add("s.ndjson", [{k: v for k, v in s.items() if k != "stored"} for s in undated])
+    received = datetime(2026, 12, 1, 16, 0, tzinfo=UTC).timestamp()
+    os.utime(feed, (received, received))
+    result = program.build(as_of="2026-11-20")
+    assert result.rows("select statement_id::varchar, reasons from quarantine") == [
+        (sid("next-year"), "timestamp is far in the future")
+    ]
+    assert result.approved("W1", "FY2027") == D("0.00")  # taken, but earned after the as-of day (rule 12)
+    assert program.build(as_of="2026-12-02").approved("W1", "FY2027") == D("3.00")
 
 
 # Rule 5: webinars ---------------------------------------------------------------

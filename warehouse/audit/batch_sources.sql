@@ -20,7 +20,7 @@ configured_sources as (
 ),
 
 batch_files as (
-    select files.file_id, files.source
+    select files.file_id, files.source, files.received_at
     from files
     where files.batch_id = getvariable('batch_id')
 ),
@@ -47,6 +47,9 @@ records as (
         len(batch_records.reasons) > 0 as quarantined,
         least(batch_records.ts, batch_records.stored_ts) as earliest_instant,
         greatest(batch_records.ts, batch_records.stored_ts) as latest_instant,
+        -- a statement cannot have happened, nor been stored, after celedger received it
+        epoch(greatest(batch_records.ts, batch_records.stored_ts)) - epoch(batch_files.received_at)
+            as seconds_after_receipt,
         batch_records.object_id in (select activities.activity_id from activities)
         or catalogued_by_context.record_no is not null as on_catalogued
     from batch_records
@@ -122,7 +125,8 @@ per_source as (
             where not records.quarantined and records.on_catalogued and not is_known_verb(records.verb_id)
         )))[1:3] as unknown_verb_examples,
         min(records.earliest_instant) filter (where not records.quarantined) as earliest_instant,
-        max(records.latest_instant) filter (where not records.quarantined) as latest_instant
+        max(records.latest_instant) filter (where not records.quarantined) as latest_instant,
+        max(records.seconds_after_receipt) filter (where not records.quarantined) / 3600 as hours_after_receipt
     from records
     group by records.source
 ),
@@ -170,6 +174,7 @@ final as (
         array_to_string(per_source.unknown_verb_examples, ' ') as unknown_verbs,
         per_source.earliest_instant,
         per_source.latest_instant,
+        per_source.hours_after_receipt,
         silence.max_silent_days,
         silence.silent_days
     from per_source

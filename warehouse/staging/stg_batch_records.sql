@@ -151,8 +151,10 @@ select
             -- periods, local days and Python's datetime need four-digit years (pipelines/warehouse.py)
             case when not usable_instant(timestamp_value) then 'timestamp is outside the years ' || usable_years() end,
             case when not usable_instant(stored_value) then 'stored is outside the years ' || usable_years() end,
-            -- a day's grace for clocks and zones; without `stored`, the as-of day stands in
-            case when timestamp_value > coalesce(stored_value, getvariable('as_of_end')) + interval 1 day
+            -- a day's grace for clocks and zones; without `stored`, the time celedger received
+            -- it stands in, as an LRS would have stored it (never the as-of day: a report as of
+            -- a past day must not quarantine for good what was recorded since)
+            case when timestamp_value > coalesce(stored_value, received_at) + interval 1 day
                 then 'timestamp is far in the future' end,
             case when not duration_ok then 'result.duration is not an ISO 8601 duration' end,
             case when version is not null and not regexp_full_match(version, '[12]\.0(\.\d+)?')
