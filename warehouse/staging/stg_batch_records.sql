@@ -86,12 +86,6 @@ staged as (
         checked.record_no,
         try_cast(checked.id as uuid) as statement_id,
         checked.id as raw_statement_id,
-        -- the fields as sent, for the quality gate's own checks (expectations/raw_statements.json)
-        checked.identifier_count,
-        checked.timestamp_text,
-        checked.stored_text,
-        checked.duration_text,
-        checked.version,
         checked.actor_type,
         checked.actor_name,
         case
