@@ -108,7 +108,9 @@ staged as (
         checked.stored_value as stored_ts,
         case when checked.duration_ok then duration_seconds(checked.duration_parts) end as duration_seconds,
         list_filter(
-            list_concat(context_activity_ids(checked.context_parent), context_activity_ids(checked.context_grouping)),
+            list_concat(
+                context_activity_ids(checked.context_parent), context_activity_ids(checked.context_grouping)
+            ),
             lambda activity_id: activity_id is not null
         ) as context_ids,
         case
@@ -124,14 +126,16 @@ staged as (
                 case when checked.actor_missing then 'missing actor' end,
                 case when not checked.actor_missing and checked.actor_type not in ('Agent', 'Group')
                     then 'actor objectType must be Agent or Group' end,
-                case when not checked.actor_missing and checked.actor_type = 'Agent' and checked.identifier_count <> 1
+                case when not checked.actor_missing and checked.actor_type = 'Agent'
+                    and checked.identifier_count <> 1
                     then 'actor must have exactly one identifier (has ' || checked.identifier_count || ')' end,
                 case when checked.actor_type = 'Group' and checked.identifier_count > 1
                     then 'group must have at most one identifier (has ' || checked.identifier_count || ')' end,
                 -- an empty member list is xAPI; a member that is no list the xAPI schema reports
                 case when checked.actor_type = 'Group' and checked.identifier_count = 0 and checked.members is null
                     then 'anonymous group without members' end,
-                case when checked.mbox is not null and not regexp_full_match(checked.mbox, '(?i)mailto:[^@\s]+@[^@\s]+')
+                case when checked.mbox is not null
+                    and not regexp_full_match(checked.mbox, '(?i)mailto:[^@\s]+@[^@\s]+')
                     then 'actor mbox is not a mailto IRI' end,
                 case when checked.mbox_sha1sum is not null
                     and not regexp_full_match(checked.mbox_sha1sum, '[0-9A-Fa-f]{40}')
@@ -167,12 +171,14 @@ staged as (
                 -- a day's grace for clocks and zones; without `stored`, the time celedger received
                 -- it stands in, as an LRS would have stored it (never the as-of day: a report as of
                 -- a past day must not quarantine for good what was recorded since)
-                case when checked.timestamp_value > coalesce(checked.stored_value, checked.received_at) + interval 1 day
+                case when checked.timestamp_value
+                    > coalesce(checked.stored_value, checked.received_at) + interval 1 day
                     then 'timestamp is far in the future' end,
                 case when not checked.duration_ok then 'result.duration is not an ISO 8601 duration' end,
                 case when checked.version is not null and not regexp_full_match(checked.version, '[12]\.0(\.\d+)?')
                     then 'unsupported version ' || checked.version end,
-                case when checked.score_scaled is not null and (checked.score_scaled < -1 or checked.score_scaled > 1)
+                case when checked.score_scaled is not null
+                    and (checked.score_scaled < -1 or checked.score_scaled > 1)
                     then 'result.score.scaled outside -1..1' end,
                 case when checked.score_min is not null and checked.score_max is not null
                     and checked.score_min > checked.score_max
@@ -217,7 +223,9 @@ judged as (
         weighed.* exclude (severe),
         -- the schema's reasons about a field staging said nothing about
         list_transform(
-            list_filter(weighed.severe, lambda violation: not list_contains(weighed.staged_fields, violation.field)),
+            list_filter(
+                weighed.severe, lambda violation: not list_contains(weighed.staged_fields, violation.field)
+            ),
             lambda violation: violation.reason
         ) as severe,
         -- severity: a defect in a field the rules read quarantines the statement with every
@@ -231,8 +239,10 @@ judged as (
 final as (
     select
         judged.* exclude (staged_reasons, staged_fields, severe, harmless, quarantined),
-        case when judged.quarantined then list_concat(judged.staged_reasons, judged.severe, judged.harmless) else [] end
-            as reasons,
+        case
+            when judged.quarantined then list_concat(judged.staged_reasons, judged.severe, judged.harmless)
+            else []
+        end as reasons,
         case when judged.quarantined then [] else judged.harmless end as warnings
     from judged
 )
