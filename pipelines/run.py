@@ -255,6 +255,7 @@ def load_stage(
 ) -> None:
     timings = result.timings
     step = time.perf_counter()
+    check_validation_mode(con, config)
     batch_id = con.execute("select coalesce(max(batch_id), 0) + 1 from loaded_files").fetchone()[0]
     fresh = new_files(con, files)
     checker = validation.Checker()
@@ -273,6 +274,24 @@ def load_stage(
     if gate is not None:
         gate.audit(con, "batch_sources")  # the batch per source, before it joins the warehouse
     models.run_step(con, "batch", timings)  # the batch joins the statement copies
+
+
+def check_validation_mode(con: duckdb.DuckDBPyConnection, config: Config) -> None:
+    """Statements are judged once, as they are loaded (validation: lenient or strict): a
+    warehouse whose statements were judged under the other mode would mix both verdicts,
+    and its outputs would depend on its history rather than on the config. So a changed
+    mode stops the run before anything is written, saying how to re-judge; the mode is
+    recorded with every load."""
+    wanted = config.policy.validation
+    judged = state(con, "validation")
+    if judged is None and con.execute("select count(*) from loaded_files").fetchone()[0]:
+        judged = "lenient"  # loaded before the mode was recorded: staging's rule-read checks only
+    if judged is not None and judged != wanted:
+        raise CeledgerError(
+            f"policy.yaml: validation: {wanted}, but this warehouse's statements were judged {judged}: "
+            f"set it back, or rebuild the warehouse (a new --warehouse over the same statement files) to re-judge them"
+        )
+    con.execute("insert or replace into run_state values ('validation', ?)", [wanted])
 
 
 def ledger_stage(

@@ -2,6 +2,7 @@
 breaking the rule breaks the test. Credits come from small programs (tests/support.py)
 run through the warehouse stages only."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -396,6 +397,21 @@ def test_rule_18_entries_list_the_sha2_of_their_certificates_sorted(program):
         MODULE: "a" * 64 + ";" + "f" * 64,
         COURSE: "",
     }
+
+
+def test_rule_18_a_certificate_is_found_however_the_sender_escapes_its_usage_type(program):
+    """JSON may write a slash as \\/ and any letter as \\u0063: the same usageType."""
+    plain = done("a", ANN, MODULE, "2026-01-05T15:00:00Z", attachments=[attachment(CERTIFICATE, "a" * 64)])
+    escaped = done("b", ANN, COURSE, "2026-01-06T15:00:00Z", attachments=[attachment(CERTIFICATE, "b" * 64)])
+    lines = [
+        json.dumps(plain),
+        json.dumps(escaped).replace("/", "\\/").replace("certificate-of", "\\u0063ertificate-of"),
+    ]
+    path = program.statements_dir / "s.ndjson"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(line + "\n" for line in lines))
+    result = program.build()
+    assert dict(result.rows("select activity_id, evidence from ledger_entries")) == {MODULE: "a" * 64, COURSE: "b" * 64}
 
 
 # Reruns and incremental runs ---------------------------------------------------------

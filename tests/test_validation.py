@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from pipelines import validation
+from pipelines.errors import CeledgerError
 from pipelines.statement_schema import violations
 from pipelines.warehouse import MODELS, shared_macros
 from tests.support import POLICY, Program
@@ -196,6 +197,27 @@ def test_strict_mode_quarantines_a_harmless_defect(program):
         ('/verb/display/en_US: language map: the key "en_US" is not allowed (An RFC 5646 language tag, such as en-US)',)
     ]
     assert result.rows("select count(*) from statement_warnings") == [(0,)]
+
+
+@pytest.mark.parametrize(("before", "after"), [("lenient", "strict"), ("strict", "lenient")])
+def test_a_changed_validation_mode_stops_the_run_before_statements_judged_otherwise_mix(program, before, after):
+    program.write_config(policy=POLICY + f"validation: {before}\n")
+    program.add("a.ndjson", [edited(DISPLAY)])
+    judged = (
+        program.build().rows("select count(*) from quarantine"),
+        program.build().rows("select count(*) from statement_warnings"),
+    )
+    program.write_config(policy=POLICY + f"validation: {after}\n")
+    program.add("b.ndjson", [edited({})])
+    with pytest.raises(
+        CeledgerError, match=f"policy.yaml: validation: {after}, but this warehouse's statements were judged {before}: "
+    ):
+        program.build()
+    program.write_config(policy=POLICY + f"validation: {before}\n")
+    assert (
+        program.build().rows("select count(*) from quarantine"),
+        program.build().rows("select count(*) from statement_warnings"),
+    ) == judged
 
 
 def test_the_policy_names_only_known_validation_modes(program):
