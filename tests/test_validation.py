@@ -268,3 +268,44 @@ def test_warnings_are_published_escaped_beside_the_rejections(program):
     assert "<h3>Accepted with warnings: 1 warning(s)</h3>" in page
     assert "<td>/verb/display/&lt;script&gt;alert(1)&lt;~1script&gt;: language map" in page
     assert "<script" not in page
+
+
+# Texts msgspec reads differently from the standard library's strict decoder, or not at all.
+TRICKY = [
+    '{"a": "\\ud800"}',  # a lone surrogate escape: msgspec refuses it, the decoder reads it
+    '{"a": "\\udc00\\ud83d\\ude00"}',
+    '{"a": 1e400}',  # too large for a float: msgspec refuses it, the decoder reads inf
+    '{"a": 18446744073709551617, "b": -9223372036854775809}',  # beyond 64 bits: both read the integer
+    '{"a": 1, "a": 2}',  # the last of a key twice (staging quarantines it)
+    '{"a": NaN}',
+    '{"a": -Infinity}',
+    '{"a": [1,]}',
+    '{"a": 1,}',
+    '{"a": "tab\there"}',
+    '{"a": 01}',
+    "\ufeff{}",
+    "",
+    None,
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_statements_are_read_as_the_strict_standard_decoder_reads_them(text):
+    try:
+        expected = repr(validation.STRICT.decode(text))
+    except (TypeError, ValueError) as err:
+        with pytest.raises(type(err)):
+            validation.parse(text)
+    else:
+        assert repr(validation.parse(text)) == expected
+
+
+def test_a_statement_only_the_standard_decoder_reads_is_still_checked(program):
+    """A number too large for a float, which msgspec refuses, in a statement with a harmless defect:
+    the schema's warning still reaches it."""
+    statement = edited({**DISPLAY, "/result": {"extensions": {"https://x.example/big": 0}}})
+    text = json.dumps(statement).replace('"https://x.example/big": 0', '"https://x.example/big": 1e400')
+    (program.statements_dir / "s.ndjson").write_text(text + "\n", encoding="utf-8")
+    result = program.build()
+    ((record, reason),) = result.rows("select record, reasons from statement_warnings")
+    assert (record, reason[:53]) == (1, '/verb/display/en_US: language map: the key "en_US" is')
