@@ -4,26 +4,22 @@ Autoescaping is on: every value a template prints is escaped, so a name or title
 vendor or the roster cannot add markup, and nothing that carries data is marked safe.
 Templates get typed values (dates, numbers, None) and format them with the filters here.
 
-Values are escaped as `html.escape` escapes them (`&quot;` and `&#x27;` for quotes, where
-MarkupSafe writes `&#34;` and `&#39;`), so the pages keep the bytes they had before they
-came from templates: `finalize` escapes each printed value before autoescape sees it.
-Filters that escape with MarkupSafe on their own (join, e, forceescape, xmlattr, urlize)
-would bring MarkupSafe's entities back; the templates use `lines` instead of join.
+Values are escaped by MarkupSafe (in C, once a value), and `render` then writes its quote
+entities as `html.escape` does (`&quot;` and `&#x27;` where MarkupSafe writes `&#34;` and
+`&#39;`), once a page: the pages keep the bytes they had before they came from templates,
+whichever filter (join, e, xmlattr) did the escaping.
 """
 
 from __future__ import annotations
 
-import html
-
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
 
 
-def escaped(value: object) -> object:
-    """What a template prints, escaped; markup a template made itself stays as it is."""
-    if hasattr(value, "__html__"):
-        return value
-    return Markup(html.escape(str(value)))
+def as_html_escape_writes(page: str) -> str:
+    """A page escaped by MarkupSafe alone, with its quote entities (`&#34;`, `&#39;`) written
+    as html.escape writes them (`&quot;`, `&#x27;`). Exact: MarkupSafe writes `&` as `&amp;`,
+    so neither entity can come from the data, and no template writes them."""
+    return page.replace("&#34;", "&quot;").replace("&#39;", "&#x27;")
 
 
 def cell(value: object) -> str:
@@ -40,7 +36,6 @@ ENVIRONMENT = Environment(
     loader=PackageLoader("pipelines", "templates"),
     autoescape=True,
     undefined=StrictUndefined,
-    finalize=escaped,
     keep_trailing_newline=True,  # a page ends as its template does
     trim_blocks=True,  # a line holding only {% ... %} leaves nothing in the page
     lstrip_blocks=True,
@@ -50,4 +45,4 @@ ENVIRONMENT.filters["lines"] = lines
 
 
 def render(template: str, **values: object) -> str:
-    return ENVIRONMENT.get_template(template).render(**values)
+    return as_html_escape_writes(ENVIRONMENT.get_template(template).render(**values))
