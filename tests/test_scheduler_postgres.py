@@ -100,7 +100,10 @@ def test_the_scheduler_runs_the_chain_on_postgres(production_like):
     env, deployment, logs = production_like
     listed = lambda: all(dag_id in airflow(env, "dags", "list", "-o", "plain") for dag_id in CHAIN)  # noqa: E731
     wait_for(listed, 180, "the dag-processor to parse the DAGs", logs)
-    for dag_id in CHAIN:
+    # consumers first: unpausing the pull DAG starts its hourly run at once, and an Asset
+    # event reaches only DAGs that are unpaused when it is sent; whichever pull run lands
+    # the drop (that one or the trigger below), the chain then hears of it
+    for dag_id in reversed(CHAIN):
         airflow(env, "dags", "unpause", dag_id)
     airflow(env, "dags", "trigger", "celedger_pull_sample-drop")
 
