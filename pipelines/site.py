@@ -53,7 +53,7 @@ from pipelines.vocabulary import Period, hours, percent
 
 SQL = resources.SITE_SQL
 STYLESHEET = resources.TEMPLATES / "site" / "site.css"
-PARALLEL_ROWS = 5_000  # compliance rows from which other processes draw the worker pages
+PARALLEL_PAGES = 2_000  # from this many worker pages to draw, other processes draw them
 SLICE_WORKERS = 4_000  # worker pages per job handed to a drawing process
 
 # The chart colours of each status: (fill, text on the fill).
@@ -209,7 +209,12 @@ def typed_rows(cursor: duckdb.DuckDBPyConnection) -> tuple[type, Iterator[tuple]
 
 
 def query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> list[tuple]:
-    return list(typed_rows(con.execute(site_sql(name), params or {}))[1])
+    return list(typed_rows(execute(con, site_sql(name), params))[1])
+
+
+def execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> duckdb.DuckDBPyConnection:
+    """Run `sql` with those of `params` it names (DuckDB refuses a parameter the query lacks)."""
+    return con.execute(sql, {key: value for key, value in (params or {}).items() if f"${key}" in sql})
 
 
 def load_report(con: duckdb.DuckDBPyConnection, as_of: date, timezone: str) -> Report:
@@ -221,7 +226,7 @@ def load_report(con: duckdb.DuckDBPyConnection, as_of: date, timezone: str) -> R
     coverage: dict[tuple[Scope, str], dict[str, int]] = {}
     for row in query(con, "coverage"):
         coverage.setdefault((Scope(row.level, row.region, row.facility), row.period), {})[row.code] = row.workers
-    workers = query(con, "workers", {"tz": timezone, "first": None, "next": None})
+    workers = query(con, "workers", {"tz": timezone, "workers": None})
     report = Report(as_of, timezone, periods, rollups, coverage, workers, by_scope(workers))
     for row in query(con, "track_mix"):
         report.track_mix.setdefault(Scope(row.level, row.region, row.facility), []).append(row)
@@ -239,20 +244,20 @@ class TrackCycle:
 
 
 def track_cycles(
-    con: duckdb.DuckDBPyConnection, timezone: str, first: str | None = None, following: str | None = None
+    con: duckdb.DuckDBPyConnection, timezone: str, workers: list[str] | None = None
 ) -> dict[str, list[TrackCycle]]:
-    """Each holder's renewal cycles, newest first per track; only workers from `first` up
-    to `following` when given. Holders are a share of the workers and cycles few, so
-    they are read whole rather than streamed."""
-    bounds = {"first": first, "next": following}
+    """Each holder's renewal cycles, newest first per track; only the `workers` given (None:
+    all). Holders are a share of the workers and cycles few, so they are read whole rather
+    than streamed."""
+    params = {"tz": timezone, "workers": workers}
     minimums: dict[tuple, list[tuple]] = {}
-    for row in query(con, "track_minimums", bounds):
+    for row in query(con, "track_minimums", params):
         minimums.setdefault((row.worker_id, row.track, row.cycle), []).append(row)
     credits: dict[tuple, list[tuple]] = {}
-    for row in query(con, "track_credits", {**bounds, "tz": timezone}):
+    for row in query(con, "track_credits", params):
         credits.setdefault((row.worker_id, row.track, row.cycle), []).append(row)
     cycles: dict[str, list[TrackCycle]] = {}
-    for row in query(con, "track_cycles", bounds):
+    for row in query(con, "track_cycles", params):
         key = (row.worker_id, row.track, row.cycle)
         cycles.setdefault(row.worker_id, []).append(
             TrackCycle(row, tuple(minimums.get(key, ())), tuple(credits.get(key, ())))
@@ -260,14 +265,38 @@ def track_cycles(
     return cycles
 
 
+def page_params(as_of: date, timezone: str, workers: list[str] | None = None) -> dict:
+    """The parameters of the worker pages' queries: the zone, the first instant after the
+    as-of day (entries earned from then on do not count yet) and the workers to read."""
+    as_of_end = datetime.combine(as_of + timedelta(days=1), time(0), ZoneInfo(timezone)).astimezone(UTC)
+    return {"tz": timezone, "as_of_end": as_of_end, "workers": workers}
+
+
 def ledger_entries(
-    con: duckdb.DuckDBPyConnection, as_of: date, timezone: str, first: str | None = None, following: str | None = None
+    con: duckdb.DuckDBPyConnection, as_of: date, timezone: str, workers: list[str] | None = None
 ) -> Iterator[tuple]:
     """The book's entries as the worker pages show them, by worker and period, streamed;
-    only workers from `first` up to `following` when given."""
-    as_of_end = datetime.combine(as_of + timedelta(days=1), time(0), ZoneInfo(timezone)).astimezone(UTC)
-    params = {"tz": timezone, "as_of_end": as_of_end, "first": first, "next": following}
-    return typed_rows(con.execute(site_sql("ledger"), params))[1]
+    only the `workers` given (None: all)."""
+    return typed_rows(execute(con, site_sql("ledger"), page_params(as_of, timezone, workers)))[1]
+
+
+# The queries a worker page is drawn from, one or more rows per worker each.
+PAGE_QUERIES = ("workers", "ledger", "track_cycles", "track_minimums", "track_credits")
+
+
+def page_sums(con: duckdb.DuckDBPyConnection, as_of: date, timezone: str) -> dict[str, list[tuple]]:
+    """Per worker, each page query's rows as DuckDB sees them: (query, row count, sum of the
+    rows' hashes). Telling which pages changed then takes no row into Python: a page is a
+    function of its rows (each carries the keys it is ordered by), and a changed row changes
+    the sum but with a chance of 2^-64."""
+    params = page_params(as_of, timezone)
+    sums: dict[str, list[tuple]] = {}
+    for name in PAGE_QUERIES:
+        rows = f"({site_sql(name)}) as page_rows"
+        sql = f"select page_rows.worker_id, count(*), sum(hash(page_rows)) from {rows} group by all"
+        for worker_id, count, total in execute(con, sql, params).fetchall():
+            sums.setdefault(worker_id, []).append((name, count, total))
+    return sums
 
 
 # ---------------------------------------------------------------------------- paths
@@ -581,12 +610,12 @@ def worker_page(report: Report, rows: list[tuple], entries: list[tuple], tracks:
     )
 
 
-def worker_inputs(report: Report, entries: Iterator[tuple]) -> Iterator[tuple[list[tuple], list[tuple]]]:
-    """(compliance rows, ledger entries) of each worker with a compliance row, merging the
-    two streams (both by worker id)."""
+def worker_inputs(workers: list[tuple], entries: Iterator[tuple]) -> Iterator[tuple[list[tuple], list[tuple]]]:
+    """(compliance rows, ledger entries) of each worker in `workers` (compliance rows by
+    worker id), merging the two streams (both by worker id)."""
     book = groupby(entries, key=attrgetter("worker_id"))
     pending = next(book, None)
-    for worker_id, rows in groupby(report.workers, key=attrgetter("worker_id")):
+    for worker_id, rows in groupby(workers, key=attrgetter("worker_id")):
         mine: list[tuple] = []
         while pending is not None and pending[0] <= worker_id:
             if pending[0] == worker_id:
@@ -597,42 +626,47 @@ def worker_inputs(report: Report, entries: Iterator[tuple]) -> Iterator[tuple[li
 
 @lru_cache(maxsize=1)
 def code_digest() -> bytes:
-    """A digest of what turns a page's rows into its bytes: the site's code, the escaping,
-    the templates and Jinja2's version."""
-    digest = hashlib.sha256(jinja2.__version__.encode())
+    """A digest of what turns a page's rows into its bytes: the site's code, queries and
+    templates, the escaping, and the versions of Jinja2 and of DuckDB (whose row hashes
+    page_sums adds up)."""
+    digest = hashlib.sha256(f"{jinja2.__version__} {duckdb.__version__}".encode())
     code = [Path(__file__), Path(__file__).with_name("site_writer.py"), Path(pages.__file__)]
-    for source in [*code, *sorted(p for p in (resources.TEMPLATES / "site").iterdir() if p.is_file())]:
+    folders = (resources.TEMPLATES / "site", SQL)
+    for source in [*code, *sorted(p for folder in folders for p in folder.iterdir() if p.is_file())]:
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
     return digest.digest()
 
 
-def page_digest(report: Report, rows: list[tuple], entries: list[tuple], tracks: list[TrackCycle] = ()) -> str:
-    """A digest of everything a worker page shows: its rows, entries and renewal cycles, its
-    path and links, the as-of date, time zone and periods, and the code drawing it."""
-    page = PagePath(report, report.paths[rows[-1].worker_id])
-    links = worker_links(page, rows[-1])
-    shown = (report.as_of, report.timezone, report.periods, page.path, links, rows, entries, tracks)
-    return hashlib.blake2b(code_digest() + repr(shown).encode(), digest_size=16).hexdigest()
-
-
-def write_worker_pages(
-    report: Report,
-    entries: Iterator[tuple],
-    tracks: dict[str, list[TrackCycle]],
-    folder: Path,
-    old_site: Path,
-    previous: dict[str, str],
-) -> dict[str, str]:
-    """Write each worker's page into `folder`, or hard-link it from `old_site` if its digest
-    is the one `previous` (the old site's manifest) has; return each page's digest."""
+def page_digests(report: Report, sums: dict[str, list[tuple]]) -> dict[str, str]:
+    """Each worker page's digest, by worker id, of everything it shows: its rows (`sums`, from
+    page_sums), its path and links, the as-of date, time zone and periods, and the code
+    drawing it."""
+    latest = {w.worker_id: w for w in report.workers}  # rows by worker and period: the last stands
     digests = {}
-    for rows, mine in worker_inputs(report, entries):
-        path = report.paths[rows[-1].worker_id]
-        cycles = tracks.get(rows[-1].worker_id, [])
-        digests[path] = page_digest(report, rows, mine, cycles)
-        if previous.get(path) != digests[path] or not reuse_page(old_site, folder, path):
-            write_page(folder, path, worker_page(report, rows, mine, cycles))
+    for w in latest.values():
+        page = PagePath(report, report.paths[w.worker_id])
+        shown = (report.as_of, report.timezone, report.periods, page.path, worker_links(page, w), sums.get(w.worker_id))
+        digests[w.worker_id] = hashlib.blake2b(code_digest() + repr(shown).encode(), digest_size=16).hexdigest()
     return digests
+
+
+def draw_worker_pages(con: duckdb.DuckDBPyConnection, report: Report, folder: Path, workers: list[str] | None) -> int:
+    """Write the pages of the `workers` given (None: every worker with a compliance row) into
+    `folder`, reading only their rows; how many were written."""
+    rows = query(con, "workers", {"tz": report.timezone, "workers": workers})
+    tracks = track_cycles(con, report.timezone, workers)  # before the book's stream: a query ends the one before
+    entries = ledger_entries(con, report.as_of, report.timezone, workers)
+    written = 0
+    for mine, book in worker_inputs(rows, entries):
+        worker_id = mine[-1].worker_id
+        write_page(folder, report.paths[worker_id], worker_page(report, mine, book, tracks.get(worker_id, [])))
+        written += 1
+    return written
+
+
+def draw_in_process(database: str, report: Report, folder: Path, workers: list[str]) -> int:
+    """In a drawing process: draw_worker_pages from its own read-only connection."""
+    return draw_worker_pages(connection(database), report, folder, workers)
 
 
 # ---------------------------------------------------------------------------- writing
@@ -647,10 +681,11 @@ def write_site(
     the one the warehouse records in `run_state` (key `timezone`), else UTC. The folder is
     built beside the old one and swapped in, so pages of workers who left the tables do
     not linger and a failure leaves the previous site whole; worker pages whose digest is
-    the old manifest's are hard-linked from the old site instead of drawn. `parallel` (by default, from
-    PARALLEL_ROWS compliance rows on more than one core) has other processes draw the
-    worker pages, each from its own read-only connection: `con` must have the warehouse
-    file open read-only (else the pages are drawn here).
+    the old manifest's are hard-linked from the old site instead of drawn, and only the
+    others' rows are read. `parallel` (by default, from PARALLEL_PAGES pages to draw on
+    more than one core) has other processes draw the worker pages, each from its own
+    read-only connection: `con` must have the warehouse file open read-only (else the
+    pages are drawn here).
     """
     timezone = timezone or recorded_timezone(con)
     ZoneInfo(timezone)  # an unknown zone fails here, before anything is written
@@ -663,27 +698,30 @@ def write_site(
         for folder in ("region", "facility", "worker"):
             (scratch / folder).mkdir()
         shutil.copyfile(STYLESHEET, scratch / "site.css")
-        database = read_only_file(con)
         old_site = out / "site"
         previous = read_manifest(old_site)
+        digests = page_digests(report, page_sums(con, as_of, timezone))
+        stale = [
+            worker_id
+            for worker_id, digest in digests.items()
+            if previous.get(report.paths[worker_id]) != digest
+            or not reuse_page(old_site, scratch, report.paths[worker_id])
+        ]
+        database = read_only_file(con)
         if parallel is None:
-            parallel = len(report.workers) >= PARALLEL_ROWS and processes() > 0
+            parallel = len(stale) >= PARALLEL_PAGES and processes() > 0
         if parallel and database is not None:
             with drawing_pool(max(processes(), 2)) as pool:
                 shared = Report(as_of, timezone, report.periods, {}, {}, [], {}, report.paths)
-                jobs = []
-                for first, following, ids in worker_slices(report):
-                    theirs = {p: previous[p] for p in (report.paths[w] for w in ids) if p in previous}
-                    args = (database, shared, scratch, old_site, theirs, first, following)
-                    jobs.append(pool.submit(draw_worker_pages, *args))
+                chunks = [stale[i : i + SLICE_WORKERS] for i in range(0, len(stale), SLICE_WORKERS)]
+                jobs = [pool.submit(draw_in_process, database, shared, scratch, chunk) for chunk in chunks]
                 write_scope_pages(scratch, report)
-                digests = {path: d for drawn in wait_for(jobs) for path, d in drawn.items()}
+                wait_for(jobs)
         else:
             write_scope_pages(scratch, report)
-            tracks = track_cycles(con, timezone)  # before the book's stream: a query ends the one before
-            entries = ledger_entries(con, as_of, timezone)
-            digests = write_worker_pages(report, entries, tracks, scratch, old_site, previous)
-        write_manifest(scratch, digests)
+            if stale:
+                draw_worker_pages(con, report, scratch, None if len(stale) == len(digests) else stale)
+        write_manifest(scratch, {report.paths[worker_id]: digest for worker_id, digest in digests.items()})
         swap_in(scratch, old_site)
     return out / "site" / "index.html"
 
@@ -691,33 +729,6 @@ def write_site(
 def write_scope_pages(folder: Path, report: Report) -> None:
     for scope in sorted(report.rollups, key=scope_sort_key):
         write_page(folder, report.paths[scope], scope_page(report, scope))
-
-
-def worker_slices(report: Report) -> list[tuple[str | None, str | None, list[str]]]:
-    """(first, next, worker ids) of each job: SLICE_WORKERS workers each, the first and
-    last open-ended."""
-    ids = sorted({w.worker_id for w in report.workers})
-    chunks = [ids[i : i + SLICE_WORKERS] for i in range(0, len(ids), SLICE_WORKERS)]
-    starts = [chunk[0] for chunk in chunks[1:]]
-    return list(zip([None, *starts], [*starts, None], chunks, strict=True))
-
-
-def draw_worker_pages(
-    database: str,
-    report: Report,
-    folder: Path,
-    old_site: Path,
-    previous: dict[str, str],
-    first: str | None,
-    following: str | None,
-) -> dict[str, str]:
-    """In a drawing process: write (or link) the pages of the workers from `first` up to
-    `following`; their digests."""
-    con = connection(database)
-    report.workers = query(con, "workers", {"tz": report.timezone, "first": first, "next": following})
-    tracks = track_cycles(con, report.timezone, first, following)  # before the book's stream
-    entries = ledger_entries(con, report.as_of, report.timezone, first, following)
-    return write_worker_pages(report, entries, tracks, folder, old_site, previous)
 
 
 def recorded_timezone(con: duckdb.DuckDBPyConnection) -> str:

@@ -337,6 +337,36 @@ def test_a_rerun_rewrites_the_site_as_a_site_drawn_afresh(program, tmp_path):
     assert tree_digest(site) == afresh(date(2026, 11, 27))
 
 
+# One change to what each of the worker pages' queries reads (pipelines.site.PAGE_QUERIES):
+# (table, what is set, the key of the row changed, the table whose first key is taken).
+PAGE_INPUT_CHANGES = {
+    "workers": ("cfg_roster", "name = name || ' Jr.'", "worker_id", "compliance_worker"),
+    "ledger": ("cfg_catalog", "title = title || ' (revised)'", "activity_id", "ledger_book"),
+    "track_cycles": ("compliance_track", "counted_hours = counted_hours + 1", "worker_id", "compliance_track"),
+    "track_minimums": ("compliance_track_minimums", "counted_hours = 99", "worker_id", "compliance_track_minimums"),
+    "track_credits": ("int_track_credits", "cap = 'a new cap'", "entry_id", "int_track_credits"),
+}
+
+
+@pytest.mark.parametrize("query", sorted(PAGE_INPUT_CHANGES))
+def test_a_rerun_redraws_the_pages_whose_rows_changed_in_any_of_their_queries(sample, tmp_path, query):
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(sample["warehouse"], warehouse)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    write_site(con, tmp_path / "rerun", AS_OF, timezone=sample["timezone"])
+    before = tree_digest(tmp_path / "rerun" / "site")
+    con.close()
+    with duckdb.connect(str(warehouse)) as writer:
+        table, change, key, source = PAGE_INPUT_CHANGES[query]
+        writer.execute(f"update {table} set {change} where {key} = (select min({key}) from {source})")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        write_site(con, tmp_path / "rerun", AS_OF, timezone=sample["timezone"])
+        write_site(con, tmp_path / "afresh", AS_OF, timezone=sample["timezone"])
+    after = tree_digest(tmp_path / "rerun" / "site")
+    assert [page for page in after if page.startswith("worker/") and after[page] != before[page]]
+    assert after == tree_digest(tmp_path / "afresh" / "site")
+
+
 @pytest.mark.system
 def test_other_processes_draw_the_same_pages_and_their_failure_leaves_the_old_site(sample, tmp_path, monkeypatch):
     con = duckdb.connect(str(sample["warehouse"]), read_only=True)

@@ -3,11 +3,12 @@
 -- activity's title, the entry that reversed a credit, the time it was earned in the
 -- policy's zone ($tz), and whether that was after the as-of day ($as_of_end, the first
 -- instant after it) so it does not count yet. The worker pages word the notes.
--- $first and $next (either null for no bound) take the workers from $first up to, not
--- including, $next: a process drawing a share of the pages reads only its share.
+-- $workers (a list of worker ids, or null for all) takes only those workers' entries: a
+-- rerun draws only the pages that changed. Rows keep the book's order keys, so that the
+-- rows alone (their hashes, site.page_sums) tell the order a page shows them in.
 with book as not materialized (
     select * from ledger_book
-    where ($first is null or worker_id >= $first) and ($next is null or worker_id < $next)
+    where $workers is null or worker_id in (select unnest($workers::varchar[]))
 ),
 
 activities as (
@@ -52,6 +53,5 @@ final as (
     left join reversed on reversed.entry_id = book.entry_id
 )
 
-select * exclude (earned_at, credit_key, seq)
-from final
+select * from final
 order by final.worker_id, final.period, final.earned_at, final.credit_key, final.seq

@@ -1,6 +1,6 @@
 -- The activities that count toward each holder's cycle (rules 14-15), oldest first, with
 -- the cap each falls under and its certificates (rule 18), for the renewal transcripts.
--- $tz is the policy's time zone; $first and $next as in warehouse/site/track_cycles.sql.
+-- $tz is the policy's time zone; $workers as in warehouse/site/workers.sql.
 with credits as (
     select * from int_track_credits
 ),
@@ -33,8 +33,8 @@ final as (
     from credits
     left join titles on titles.activity_id = credits.activity_id
     left join evidence on evidence.entry_id = credits.entry_id
-    where ($first is null or credits.worker_id >= $first) and ($next is null or credits.worker_id < $next)
+    where $workers is null or credits.worker_id in (select unnest($workers::varchar[]))
 )
 
-select * exclude (earned_at) from final
+select * from final
 order by final.worker_id, final.track, final.cycle, final.earned_at, final.entry_id

@@ -1,6 +1,5 @@
 -- The worker pages' renewal transcripts: each holder's cycles of each track (rules 13-17),
--- newest first. $first and $next (either null for no bound) take the workers from $first
--- up to, not including, $next, as warehouse/site/workers.sql does.
+-- newest first. $workers as in warehouse/site/workers.sql.
 with cycles as (
     select * from compliance_track
 ),
@@ -27,7 +26,7 @@ final as (
         tracks.competency_aligned
     from cycles
     inner join tracks on tracks.track = cycles.track
-    where ($first is null or cycles.worker_id >= $first) and ($next is null or cycles.worker_id < $next)
+    where $workers is null or cycles.worker_id in (select unnest($workers::varchar[]))
 )
 
 select * from final

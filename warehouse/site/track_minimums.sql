@@ -1,5 +1,5 @@
 -- Each holder's cycles against their track's minimums (rule 16), in the track's order, for
--- the renewal transcripts; $first and $next as in warehouse/site/track_cycles.sql.
+-- the renewal transcripts; $workers as in warehouse/site/workers.sql.
 with minimums as (
     select * from compliance_track_minimums
 ),
@@ -22,7 +22,7 @@ final as (
     from minimums
     inner join track_minimums
         on track_minimums.track = minimums.track and track_minimums.minimum = minimums.minimum
-    where ($first is null or minimums.worker_id >= $first) and ($next is null or minimums.worker_id < $next)
+    where $workers is null or minimums.worker_id in (select unnest($workers::varchar[]))
 )
 
 select * from final

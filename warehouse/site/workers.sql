@@ -1,6 +1,6 @@
 -- Each worker's compliance row per period, with the roster's names and dates, for the
--- facility lists and the worker pages. $tz is the policy's time zone; $first and $next
--- (either null for no bound) take the workers from $first up to, not including, $next.
+-- facility lists and the worker pages. $tz is the policy's time zone; $workers (a list of
+-- worker ids, or null for all) takes only those workers' rows.
 with worker_compliance as (
     select * from compliance_worker
 ),
@@ -36,8 +36,7 @@ final as (
     from worker_compliance
     left join roster on roster.worker_id = worker_compliance.worker_id
     left join supervisors on supervisors.worker_id = worker_compliance.supervisor_id
-    where ($first is null or worker_compliance.worker_id >= $first)
-        and ($next is null or worker_compliance.worker_id < $next)
+    where $workers is null or worker_compliance.worker_id in (select unnest($workers::varchar[]))
 )
 
 select * from final
