@@ -4,14 +4,21 @@ Autoescaping is on: every value a template prints is escaped, so a name or title
 vendor or the roster cannot add markup, and nothing that carries data is marked safe.
 Templates get typed values (dates, numbers, None) and format them with the filters here.
 
-Values are escaped by MarkupSafe (in C, once a value), and `render` then writes its quote
-entities as `html.escape` does (`&quot;` and `&#x27;` where MarkupSafe writes `&#34;` and
-`&#39;`), once a page: the pages keep the bytes they had before they came from templates,
-whichever filter (join, e, xmlattr) did the escaping.
+A printed value is escaped by `escape_output`, which writes what `html.escape` writes and
+hands the text straight to the page: Jinja2's own `escape` wraps each value in a Markup
+object first, and on a large program's 50,000 worker pages and facility lists that wrapping
+cost more than the rest of the drawing (worker pages 0.36 -> 0.26 ms, the 49 summary pages
+5.2 -> 1.8 s, same bytes). Filters that escape (join, e, xmlattr) still use MarkupSafe, and
+`render` writes their quote entities as `html.escape` does (`&quot;` and `&#x27;` where
+MarkupSafe writes `&#34;` and `&#39;`), once a page: the pages keep the bytes they had
+before they came from templates.
 """
 
 from __future__ import annotations
 
+import html
+
+import jinja2
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 
@@ -20,6 +27,31 @@ def as_html_escape_writes(page: str) -> str:
     as html.escape writes them (`&quot;`, `&#x27;`). Exact: MarkupSafe writes `&` as `&amp;`,
     so neither entity can come from the data, and no template writes them."""
     return page.replace("&#34;", "&quot;").replace("&#39;", "&#x27;")
+
+
+def escape_output(value: object) -> str:
+    """A printed value as the page holds it: escaped as html.escape does, unless it is
+    markup already (a macro's output, a filter's Markup); plain text, as the page is."""
+    if value.__class__ is str:
+        return html.escape(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+class Template(jinja2.Template):
+    """Jinja2's template with its printed values escaped by `escape_output`. A compiled
+    template calls the name `escape` of its module for each value it prints, and only
+    there (jinja2.compiler's `_output_child_pre`); this rebinds that name."""
+
+    @classmethod
+    def from_code(cls, environment, code, globals, uptodate=None):  # noqa: A002 (Jinja2's signature)
+        template = super().from_code(environment, code, globals, uptodate)
+        namespace = template.root_render_func.__globals__
+        if namespace.get("escape") is not jinja2.runtime.escape:
+            raise RuntimeError(f"Jinja2 {jinja2.__version__} no longer escapes printed values by `escape`")
+        namespace["escape"] = escape_output
+        return template
 
 
 def cell(value: object) -> str:
@@ -40,6 +72,7 @@ ENVIRONMENT = Environment(
     trim_blocks=True,  # a line holding only {% ... %} leaves nothing in the page
     lstrip_blocks=True,
 )
+ENVIRONMENT.template_class = Template
 ENVIRONMENT.filters["cell"] = cell
 ENVIRONMENT.filters["lines"] = lines
 
