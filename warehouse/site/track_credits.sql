@@ -29,7 +29,7 @@ final as (
         credits.cap,
         credits.entry_id,
         coalesce(evidence.evidence, '') as evidence,
-        credits.earned_at
+        epoch_us(credits.earned_at) as earned_us  -- the order, not shown
     from credits
     left join titles on titles.activity_id = credits.activity_id
     left join evidence on evidence.entry_id = credits.entry_id
@@ -37,4 +37,4 @@ final as (
 )
 
 select * from final
-order by final.worker_id, final.track, final.cycle, final.earned_at, final.entry_id
+order by final.worker_id, final.track, final.cycle, final.earned_us, final.entry_id
