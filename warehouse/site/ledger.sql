@@ -44,9 +44,11 @@ final as (
         book.reverses_entry_id,
         reversed.reversed_by,
         book.earned_at >= $as_of_end as after_as_of,
-        -- the book's order within a worker and period, not shown (microseconds: a
-        -- timestamp with time zone costs Python several times any other column)
+        -- the book's order within a worker and period, not shown: the rows keep the
+        -- time in microseconds (a timestamp with time zone costs Python several times
+        -- any other column), and entry_id is the md5 of credit_key and seq
         epoch_us(book.earned_at) as earned_us,
+        book.earned_at,
         book.credit_key,
         book.seq
     from book
@@ -54,5 +56,5 @@ final as (
     left join reversed on reversed.entry_id = book.entry_id
 )
 
-select * from final
-order by final.worker_id, final.period, final.earned_us, final.credit_key, final.seq
+select * exclude (earned_at, credit_key, seq) from final
+order by final.worker_id, final.period, final.earned_at, final.credit_key, final.seq
