@@ -700,11 +700,14 @@ def write_site(
         shutil.copyfile(STYLESHEET, scratch / "site.css")
         old_site = out / "site"
         previous = read_manifest(old_site)
-        digests = page_digests(report, page_sums(con, as_of, timezone))
+        workers = list(dict.fromkeys(w.worker_id for w in report.workers))
+        # Without an old manifest every page is drawn, and the digests wait until the drawing has started.
+        digests = page_digests(report, page_sums(con, as_of, timezone)) if previous else {}
         stale = [
             worker_id
-            for worker_id, digest in digests.items()
-            if previous.get(report.paths[worker_id]) != digest
+            for worker_id in workers
+            if not previous
+            or previous.get(report.paths[worker_id]) != digests[worker_id]
             or not reuse_page(old_site, scratch, report.paths[worker_id])
         ]
         database = read_only_file(con)
@@ -716,11 +719,13 @@ def write_site(
                 chunks = [stale[i : i + SLICE_WORKERS] for i in range(0, len(stale), SLICE_WORKERS)]
                 jobs = [pool.submit(draw_in_process, database, shared, scratch, chunk) for chunk in chunks]
                 write_scope_pages(scratch, report)
+                digests = digests or page_digests(report, page_sums(con, as_of, timezone))
                 wait_for(jobs)
         else:
             write_scope_pages(scratch, report)
             if stale:
-                draw_worker_pages(con, report, scratch, None if len(stale) == len(digests) else stale)
+                draw_worker_pages(con, report, scratch, None if len(stale) == len(workers) else stale)
+            digests = digests or page_digests(report, page_sums(con, as_of, timezone))
         write_manifest(scratch, {report.paths[worker_id]: digest for worker_id, digest in digests.items()})
         swap_in(scratch, old_site)
     return out / "site" / "index.html"
