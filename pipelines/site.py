@@ -53,7 +53,7 @@ from pipelines.vocabulary import Period, hours, percent
 
 SQL = resources.SITE_SQL
 STYLESHEET = resources.TEMPLATES / "site" / "site.css"
-PARALLEL_PAGES = 2_000  # from this many worker pages to draw, other processes draw them
+PARALLEL_PAGES = 2_000  # from this many worker pages, other processes draw those that changed
 SLICE_WORKERS = 4_000  # worker pages per job handed to a drawing process
 
 # The chart colours of each status: (fill, text on the fill).
@@ -664,6 +664,11 @@ def draw_worker_pages(con: duckdb.DuckDBPyConnection, report: Report, folder: Pa
     return written
 
 
+def warm() -> None:
+    """In a new drawing process: read the templates (importing this module) before the first job."""
+    ENVIRONMENT.get_template("site/worker.html")
+
+
 def draw_in_process(database: str, report: Report, folder: Path, workers: list[str]) -> int:
     """In a drawing process: draw_worker_pages from its own read-only connection."""
     return draw_worker_pages(connection(database), report, folder, workers)
@@ -682,15 +687,22 @@ def write_site(
     built beside the old one and swapped in, so pages of workers who left the tables do
     not linger and a failure leaves the previous site whole; worker pages whose digest is
     the old manifest's are hard-linked from the old site instead of drawn, and only the
-    others' rows are read. `parallel` (by default, from PARALLEL_PAGES pages to draw on
-    more than one core) has other processes draw the worker pages, each from its own
+    others' rows are read. `parallel` (by default, for PARALLEL_PAGES worker pages or more
+    on more than one core) has other processes draw the worker pages, each from its own
     read-only connection: `con` must have the warehouse file open read-only (else the
-    pages are drawn here).
+    pages are drawn here). The processes start first, so that their start-up overlaps
+    reading the report.
     """
     timezone = timezone or recorded_timezone(con)
     ZoneInfo(timezone)  # an unknown zone fails here, before anything is written
     out.mkdir(parents=True, exist_ok=True)
-    with no_progress_bar(con), scratch_folder(out) as scratch:
+    database = read_only_file(con)
+    if parallel is None:
+        parallel = processes() > 0 and database is not None and worker_pages(con) >= PARALLEL_PAGES
+    drawers = max(processes(), 2) if parallel and database is not None else 0
+    with no_progress_bar(con), scratch_folder(out) as scratch, drawing_pool(drawers) as pool:
+        for _ in range(drawers):
+            pool.submit(warm)  # each starts a process, which reads the templates meanwhile
         report = load_report(con, as_of, timezone)
         if not report.periods:
             raise CeledgerError("the warehouse has no periods (cfg_periods is empty): run celedger first")
@@ -703,32 +715,29 @@ def write_site(
         workers = list(dict.fromkeys(w.worker_id for w in report.workers))
         # Without an old manifest every page is drawn, and the digests wait until the drawing has started.
         digests = page_digests(report, page_sums(con, as_of, timezone)) if previous else {}
-        stale = [
-            worker_id
-            for worker_id in workers
-            if not previous
-            or previous.get(report.paths[worker_id]) != digests[worker_id]
-            or not reuse_page(old_site, scratch, report.paths[worker_id])
-        ]
-        database = read_only_file(con)
-        if parallel is None:
-            parallel = len(stale) >= PARALLEL_PAGES and processes() > 0
-        if parallel and database is not None:
-            with drawing_pool(max(processes(), 2)) as pool:
-                shared = Report(as_of, timezone, report.periods, {}, {}, [], {}, report.paths)
-                chunks = [stale[i : i + SLICE_WORKERS] for i in range(0, len(stale), SLICE_WORKERS)]
-                jobs = [pool.submit(draw_in_process, database, shared, scratch, chunk) for chunk in chunks]
-                write_scope_pages(scratch, report)
-                digests = digests or page_digests(report, page_sums(con, as_of, timezone))
-                wait_for(jobs)
-        else:
-            write_scope_pages(scratch, report)
-            if stale:
-                draw_worker_pages(con, report, scratch, None if len(stale) == len(workers) else stale)
-            digests = digests or page_digests(report, page_sums(con, as_of, timezone))
+        stale = [w for w in workers if not previous or previous.get(report.paths[w]) != digests[w]]
+        unchanged = set(workers).difference(stale)
+        jobs = []
+        if pool is not None:
+            shared = Report(as_of, timezone, report.periods, {}, {}, [], {}, report.paths)
+            chunks = [stale[i : i + SLICE_WORKERS] for i in range(0, len(stale), SLICE_WORKERS)]
+            jobs = [pool.submit(draw_in_process, database, shared, scratch, chunk) for chunk in chunks]
+            stale = []
+        # an unchanged page the old site lacks (or on a disk without hard links) is drawn after all
+        stale += [w for w in workers if w in unchanged and not reuse_page(old_site, scratch, report.paths[w])]
+        write_scope_pages(scratch, report)
+        if stale:
+            draw_worker_pages(con, report, scratch, None if len(stale) == len(workers) else stale)
+        digests = digests or page_digests(report, page_sums(con, as_of, timezone))
+        wait_for(jobs)
         write_manifest(scratch, {report.paths[worker_id]: digest for worker_id, digest in digests.items()})
         swap_in(scratch, old_site)
     return out / "site" / "index.html"
+
+
+def worker_pages(con: duckdb.DuckDBPyConnection) -> int:
+    """How many worker pages the site has: one per worker with a compliance row."""
+    return con.execute("select count(distinct worker_id) from compliance_worker").fetchone()[0]
 
 
 def write_scope_pages(folder: Path, report: Report) -> None:

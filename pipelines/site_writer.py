@@ -96,7 +96,11 @@ def processes() -> int:
 
 
 @contextmanager
-def drawing_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+def drawing_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    """A pool of `workers` spawned drawing processes; None for none."""
+    if workers == 0:
+        yield None
+        return
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
     try:
         yield pool

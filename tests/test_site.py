@@ -377,6 +377,9 @@ def test_other_processes_draw_the_same_pages_and_their_failure_leaves_the_old_si
         write_site(con, tmp_path, AS_OF, timezone=sample["timezone"], parallel=True)  # nothing changed
         assert {p.name: p.stat().st_ino for p in (site / "worker").iterdir()} == inodes  # every page linked
         assert tree_digest(site) == tree_digest(sample["site"])
+        (site / "worker" / "s01.html").unlink()  # an unchanged page the old site lacks is drawn after all
+        write_site(con, tmp_path, AS_OF, timezone=sample["timezone"], parallel=True)
+        assert tree_digest(site) == tree_digest(sample["site"])
 
         # the drawing processes are given a warehouse that is not there: each fails to open it
         monkeypatch.setattr(pipelines.site, "read_only_file", lambda con: str(tmp_path / "gone.duckdb"))
