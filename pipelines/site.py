@@ -402,6 +402,14 @@ def status_counts(row: Rollup) -> str:
     return " · ".join(found) or "no workers"
 
 
+def status_label(status: str) -> str:
+    return vocabulary.STATUS_LABELS.get(status, status)
+
+
+def track_status_label(status: str) -> str:
+    return TRACK_STATUS_LABEL.get(status, status)
+
+
 def notes(entry: tuple) -> Markup:
     """What a worker page says of a ledger entry (warehouse/site/ledger.sql's row) beside
     its hours: fixed words, and the entry ids escaped. One call a row, where the template's
@@ -430,6 +438,7 @@ ENVIRONMENT.filters = {
     **pages.ENVIRONMENT.filters,
     **{f.__name__: f for f in (hours, percent, num, shorten, codes, coverage_detail, competency_names, rated)},
     **{"role": role_label, "slug": slug, "status_counts": status_counts, "notes": notes, "text_or_none": text_or_none},
+    **{"status_label": status_label, "track_status_label": track_status_label},
 }
 ENVIRONMENT.globals = {
     **pages.ENVIRONMENT.globals,
@@ -602,7 +611,7 @@ def worker_page(report: Report, rows: list[tuple], entries: list[tuple], tracks:
         w=w,
         links=worker_links(page, w),
         periods=[
-            (p, by_period.get(p.label), book.get(p.label, []))
+            (p, report.period_title(p.label), by_period.get(p.label), book.get(p.label, []))
             for p in report.newest_first()
             if p.label in by_period or p.label in book
         ],
