@@ -33,7 +33,7 @@ def escape_output(value: object) -> str:
     is markup already (a macro's output, a filter's Markup); plain text, as the page is.
     MarkupSafe's `_escape_inner` is the C function its `escape` calls, without the Markup
     object around the result."""
-    if value.__class__ is str:
+    if type(value) is str:
         return _escape_inner(value)
     if hasattr(value, "__html__"):
         return value.__html__()

@@ -15,6 +15,7 @@ hard-links the others from the old site (pipelines/site_writer.py).
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import math
 import re
 import shutil
@@ -287,13 +288,14 @@ PAGE_QUERIES = ("workers", "ledger", "track_cycles", "track_minimums", "track_cr
 def page_sums(con: duckdb.DuckDBPyConnection, as_of: date, timezone: str) -> dict[str, list[tuple]]:
     """Per worker, each page query's rows as DuckDB sees them: (query, row count, sum of the
     rows' hashes). Telling which pages changed then takes no row into Python: a page is a
-    function of its rows (each carries the keys it is ordered by), and a changed row changes
-    the sum but with a chance of 2^-64."""
+    function of its rows (each carries the keys it is ordered by). DuckDB's row hash folds
+    its last column in without mixing it, so two rows trading a flag could keep the sum;
+    the row hash is hashed again, which mixes every bit, before it is added up."""
     params = page_params(as_of, timezone)
     sums: dict[str, list[tuple]] = {}
     for name in PAGE_QUERIES:
         rows = f"({site_sql(name)}) as page_rows"
-        sql = f"select page_rows.worker_id, count(*), sum(hash(page_rows)) from {rows} group by all"
+        sql = f"select page_rows.worker_id, count(*), sum(hash(hash(page_rows))) from {rows} group by all"
         for worker_id, count, total in execute(con, sql, params).fetchall():
             sums.setdefault(worker_id, []).append((name, count, total))
     return sums
@@ -636,10 +638,11 @@ def worker_inputs(workers: list[tuple], entries: Iterator[tuple]) -> Iterator[tu
 @lru_cache(maxsize=1)
 def code_digest() -> bytes:
     """A digest of what turns a page's rows into its bytes: the site's code, queries and
-    templates, the escaping, and the versions of Jinja2 and of DuckDB (whose row hashes
-    page_sums adds up)."""
-    digest = hashlib.sha256(f"{jinja2.__version__} {duckdb.__version__}".encode())
-    code = [Path(__file__), Path(__file__).with_name("site_writer.py"), Path(pages.__file__)]
+    templates, the escaping and the vocabulary (labels, hours), and the versions of Jinja2,
+    MarkupSafe (which escapes) and DuckDB (whose row hashes page_sums adds up)."""
+    versions = [jinja2.__version__, importlib.metadata.version("markupsafe"), duckdb.__version__]
+    digest = hashlib.sha256(" ".join(versions).encode())
+    code = [Path(__file__), Path(__file__).with_name("site_writer.py"), Path(pages.__file__), Path(vocabulary.__file__)]
     folders = (resources.TEMPLATES / "site", SQL)
     for source in [*code, *sorted(p for folder in folders for p in folder.iterdir() if p.is_file())]:
         digest.update(source.name.encode() + b"\0" + source.read_bytes())

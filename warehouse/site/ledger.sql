@@ -21,11 +21,17 @@ titles as (
     group by activities.activity_id
 ),
 
+-- the entries that reverse another, read from the whole book: a page drawn alone shows
+-- what it shows when drawn with all the others
+reversals as (
+    select * from ledger_book
+    where ledger_book.reverses_entry_id is not null
+),
+
 reversed as (
-    select book.reverses_entry_id as entry_id, min(book.entry_id) as reversed_by
-    from book
-    where book.reverses_entry_id is not null
-    group by book.reverses_entry_id
+    select reversals.reverses_entry_id as entry_id, min(reversals.entry_id) as reversed_by
+    from reversals
+    group by reversals.reverses_entry_id
 ),
 
 final as (
