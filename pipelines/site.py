@@ -43,7 +43,7 @@ from pipelines.site_writer import (
     processes,
     read_manifest,
     read_only_file,
-    reuse_page,
+    reuse_pages,
     scratch_folder,
     swap_in,
     wait_for,
@@ -56,6 +56,7 @@ SQL = resources.SITE_SQL
 STYLESHEET = resources.TEMPLATES / "site" / "site.css"
 PARALLEL_PAGES = 2_000  # from this many worker pages, other processes draw those that changed
 SLICE_WORKERS = 4_000  # worker pages per job handed to a drawing process
+SLICE_LINKS = 10_000  # unchanged pages per job of links
 
 # The chart colours of each status: (fill, text on the fill).
 STATUS_COLOURS = {
@@ -654,11 +655,15 @@ def page_digests(report: Report, sums: dict[str, list[tuple]]) -> dict[str, str]
     page_sums), its path and links, the as-of date, time zone and periods, and the code
     drawing it."""
     latest = {w.worker_id: w for w in report.workers}  # rows by worker and period: the last stands
+    common = hashlib.blake2b(
+        code_digest() + repr((report.as_of, report.timezone, report.periods)).encode(), digest_size=16
+    )
     digests = {}
     for w in latest.values():
         page = PagePath(report, report.paths[w.worker_id])
-        shown = (report.as_of, report.timezone, report.periods, page.path, worker_links(page, w), sums.get(w.worker_id))
-        digests[w.worker_id] = hashlib.blake2b(code_digest() + repr(shown).encode(), digest_size=16).hexdigest()
+        digest = common.copy()
+        digest.update(repr((page.path, worker_links(page, w), sums.get(w.worker_id))).encode())
+        digests[w.worker_id] = digest.hexdigest()
     return digests
 
 
@@ -729,15 +734,20 @@ def write_site(
         digests = page_digests(report, page_sums(con, as_of, timezone)) if previous else {}
         stale = [w for w in workers if not previous or previous.get(report.paths[w]) != digests[w]]
         unchanged = set(workers).difference(stale)
-        jobs = []
-        if pool is not None:
+        links = [(report.paths[w], w) for w in workers if w in unchanged]  # the pages to link from the old site
+        jobs, linking = [], []
+        if pool is not None:  # the drawing processes link the unchanged pages, then draw the others
+            shares = [dict(links[i : i + SLICE_LINKS]) for i in range(0, len(links), SLICE_LINKS)]
+            linking = [pool.submit(reuse_pages, old_site, scratch, share) for share in shares]
             shared = Report(as_of, timezone, report.periods, {}, {}, [], {}, report.paths)
             chunks = [stale[i : i + SLICE_WORKERS] for i in range(0, len(stale), SLICE_WORKERS)]
             jobs = [pool.submit(draw_in_process, database, shared, scratch, chunk) for chunk in chunks]
             stale = []
-        # an unchanged page the old site lacks (or on a disk without hard links) is drawn after all
-        stale += [w for w in workers if w in unchanged and not reuse_page(old_site, scratch, report.paths[w])]
+        else:
+            stale += reuse_pages(old_site, scratch, dict(links))
         write_scope_pages(scratch, report)
+        # an unchanged page the old site lacks (or on a disk without hard links) is drawn after all
+        stale += [worker_id for failed in wait_for(linking) for worker_id in failed]
         if stale:
             draw_worker_pages(con, report, scratch, None if len(stale) == len(workers) else stale)
         digests = digests or page_digests(report, page_sums(con, as_of, timezone))

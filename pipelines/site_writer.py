@@ -43,6 +43,12 @@ def reuse_page(old_site: Path, folder: Path, path: str) -> bool:
     return True
 
 
+def reuse_pages(old_site: Path, folder: Path, pages: dict[str, object]) -> list[object]:
+    """Hard-link each page (path -> key) from the old site into the new one; the keys of
+    those that could not be."""
+    return [key for path, key in pages.items() if not reuse_page(old_site, folder, path)]
+
+
 def read_manifest(site: Path) -> dict[str, str]:
     """The page digests the site at `site` was drawn from (none if it has no manifest)."""
     try:
