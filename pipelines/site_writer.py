@@ -1,7 +1,7 @@
 """Writing the report site's files: a scratch folder swapped in whole, and the processes
 that draw a share of a large program's worker pages.
 
-A large program's site is 50,000 worker pages, about 0.3 ms of Jinja each. On a machine
+A large program's site is 50,000 worker pages, about 0.2 ms of Jinja each. On a machine
 with more than one core they are drawn by a `ProcessPoolExecutor` (spawned, so no child
 inherits DuckDB's threads or locks), each process opening the warehouse read-only on its
 own and writing its pages straight into the scratch folder, while this process draws the
@@ -9,7 +9,8 @@ summary pages. A failure anywhere removes the scratch folder and leaves the old 
 
 A rerun redraws only the worker pages whose input changed: the site keeps a manifest
 (`.manifest`, a digest per worker page of everything the page shows), and a page whose
-digest is the same as last time is hard-linked from the old site into the new one.
+digest is the same as last time is hard-linked from the old site into the new one (by
+the drawing processes, while this process draws the summary pages).
 """
 
 from __future__ import annotations
