@@ -33,6 +33,10 @@ HOMEWORK = ACT + "homework/week-1"  # 1 h, C07
 OUTSIDE = ACT + "courses/outside-mi-basics"  # 3 h, C02, needs approval
 PRIVACY = ACT + "courses/privacy-refresher"  # 1 h, no competencies
 
+# the mailboxes the tests' statements name Ann (W1, whose roster address is cased otherwise) and Bob (W2) by
+ANN = "ann.peer@va.example.gov"
+BOB = "bob.peer@va.example.gov"
+
 ROSTER = [
     # worker_id, name, email, role, facility, region, supervisor_id, hire_date, end_date
     ("S1", "Sam Super", "sam.super@va.example.gov", "supervisor", "Boston VAMC", "VISN 1", "", "2018-01-01", ""),

@@ -10,9 +10,8 @@ from pathlib import Path
 
 from pipelines.pull import pull
 from pipelines.run import run
-from tests.support import COMPLETED, MODULE, statement
+from tests.support import ANN, COMPLETED, MODULE, statement
 
-ANN = "ann.peer@va.example.gov"
 # 22:00 in New York on the last day of FY2026, already 1 October (FY2027) in UTC
 LAST_EVENING = datetime(2026, 10, 1, 2, 0, tzinfo=UTC)
 NOVEMBER = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)

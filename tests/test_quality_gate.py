@@ -18,11 +18,10 @@ import pytest
 from pipelines import models, quality
 from pipelines.quality import QualityGateFailed
 from pipelines.run import run
-from tests.support import ATTENDED, COMPLETED, COURSE, MODULE, POLICY, WEBINAR, statement
+from tests.support import ANN, ATTENDED, COMPLETED, COURSE, MODULE, POLICY, WEBINAR, statement
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample"
-ANN = "ann.peer@va.example.gov"
 
 
 def published(out: Path) -> dict[str, str]:

@@ -7,7 +7,9 @@ from decimal import Decimal
 
 from tests.support import (
     ACT,
+    ANN,
     ATTENDED,
+    BOB,
     COMMENTED,
     COMPLETED,
     COURSE,
@@ -25,8 +27,6 @@ from tests.support import (
     void,
 )
 
-ANN = "ann.peer@va.example.gov"
-BOB = "bob.peer@va.example.gov"
 D = Decimal
 
 

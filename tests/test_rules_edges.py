@@ -5,7 +5,9 @@ from decimal import Decimal
 
 from tests.support import (
     ACT,
+    ANN,
     ATTENDED,
+    BOB,
     COMMENTED,
     COMPLETED,
     COURSE,
@@ -21,8 +23,6 @@ from tests.support import (
     void,
 )
 
-ANN = "ann.peer@va.example.gov"
-BOB = "bob.peer@va.example.gov"
 RESPONDED = "http://adlnet.gov/expapi/verbs/responded"
 REGISTERED = "http://adlnet.gov/expapi/verbs/registered"
 D = Decimal

@@ -4,9 +4,7 @@ import pytest
 
 from pipelines.errors import CeledgerError
 from pipelines.statement_files import discover
-from tests.support import COMPLETED, COURSE, MODULE, statement
-
-ANN = "ann.peer@va.example.gov"
+from tests.support import ANN, COMPLETED, COURSE, MODULE, statement
 
 
 def test_arrays_single_objects_and_ndjson_all_load(program):

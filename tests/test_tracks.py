@@ -8,7 +8,9 @@ from decimal import Decimal
 import pytest
 
 from tests.support import (
+    ANN,
     ATTENDED,
+    BOB,
     CATALOG,
     COMMENTED,
     COMPLETED,
@@ -25,8 +27,6 @@ from tests.support import (
     void,
 )
 
-ANN = "ann.peer@va.example.gov"
-BOB = "bob.peer@va.example.gov"
 D = Decimal
 CERTIFICATE = "http://id.tincanapi.com/attachment/certificate-of-completion"
 
