@@ -23,7 +23,7 @@ from collections import Counter, namedtuple
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from itertools import groupby
@@ -35,7 +35,7 @@ import duckdb
 import jinja2
 from markupsafe import Markup
 
-from pipelines import pages, resources, vocabulary
+from pipelines import pages, resources, vocabulary, warehouse
 from pipelines.errors import CeledgerError
 from pipelines.site_writer import (
     connection,
@@ -270,8 +270,7 @@ def track_cycles(
 def page_params(as_of: date, timezone: str, workers: list[str] | None = None) -> dict:
     """The parameters of the worker pages' queries: the zone, the first instant after the
     as-of day (entries earned from then on do not count yet) and the workers to read."""
-    as_of_end = datetime.combine(as_of + timedelta(days=1), time(0), ZoneInfo(timezone)).astimezone(UTC)
-    return {"tz": timezone, "as_of_end": as_of_end, "workers": workers}
+    return {"tz": timezone, "as_of_end": warehouse.as_of_end(as_of, timezone), "workers": workers}
 
 
 def ledger_entries(
