@@ -5,16 +5,10 @@ import json
 from pathlib import Path
 
 from pipelines.cli import main
+from tests.corpus.make_xapi_corpus import BASE
 
 ROOT = Path(__file__).resolve().parent.parent
-GOOD = {
-    "id": "6f0f4a4e-2f6c-4c39-9d84-5b2f8e2b3f10",
-    "actor": {"objectType": "Agent", "name": "Ann Peer", "mbox": "mailto:ann.peer@va.example.gov"},
-    "verb": {"id": "http://adlnet.gov/expapi/verbs/completed", "display": {"en-US": "completed"}},
-    "object": {"objectType": "Activity", "id": "https://training.example.org/courses/active-listening"},
-    "timestamp": "2026-01-05T15:00:00Z",
-    "version": "1.0.3",
-}
+GOOD = BASE  # a valid statement, the one the xAPI corpus starts from
 
 
 def bad(**changes) -> dict:

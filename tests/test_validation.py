@@ -16,6 +16,7 @@ from pipelines import validation
 from pipelines.errors import CeledgerError
 from pipelines.statement_schema import violations
 from pipelines.warehouse import MODELS, shared_macros
+from tests.corpus.make_xapi_corpus import BASE
 from tests.support import POLICY, Program
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -23,14 +24,6 @@ VALID = json.loads((CORPUS / "xapi_valid.json").read_text(encoding="utf-8"))
 INVALID = json.loads((CORPUS / "xapi_invalid.json").read_text(encoding="utf-8"))
 # xAPI lets a sender leave the id to the LRS; celedger needs one to tell copies apart (rule 2)
 WITHOUT_ID = {case["name"] for case in VALID if "id" not in case["statement"]}
-BASE = {  # a valid statement, as tests/corpus/make_xapi_corpus.py starts from
-    "id": "6f0f4a4e-2f6c-4c39-9d84-5b2f8e2b3f10",
-    "actor": {"objectType": "Agent", "name": "Ann Peer", "mbox": "mailto:ann.peer@va.example.gov"},
-    "verb": {"id": "http://adlnet.gov/expapi/verbs/completed", "display": {"en-US": "completed"}},
-    "object": {"objectType": "Activity", "id": "https://training.example.org/courses/active-listening"},
-    "timestamp": "2026-01-05T15:00:00Z",
-    "version": "1.0.3",
-}
 
 
 def corpus_run(root: Path, cases: list[dict], policy: str = POLICY) -> dict[int, tuple[str | None, str | None]]:
