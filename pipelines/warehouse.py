@@ -103,13 +103,16 @@ def define_periods(con: duckdb.DuckDBPyConnection, config: Config, as_of: date) 
 
     Period boundaries are local midnights; they become UTC instants here, once, so SQL
     labels a statement by comparing instants instead of converting a million
-    timestamps to local time. `as_of_end` is the instant the as-of day ends.
+    timestamps to local time. `as_of_end` is the instant the as-of day ends. The
+    earliest statement's local day (the as-of day without statements) is the variable
+    `first_day`, where the tracks' cycles begin too (int_track_cycles).
     """
     first, last = con.execute("select min(ts), max(ts) from int_statement_copies where kept").fetchone()
     zone = ZoneInfo(config.policy.timezone)
     scheme = config.policy.periods
     first_day = first.astimezone(zone).date() if first else as_of
     last_day = max(last.astimezone(zone).date() if last else as_of, as_of)
+    set_variables(con, first_day=first_day)
     labelled = scheme.periods_between(first_day, last_day)
     cases = " ".join(
         f"when ts < '{local_midnight(end + timedelta(days=1), zone)}'::timestamptz then '{label}'"

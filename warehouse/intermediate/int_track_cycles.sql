@@ -17,17 +17,6 @@ workers as (
     select * from cfg_roster where cfg_roster.hire_date <= getvariable('as_of')::date
 ),
 
--- the earliest valid statement's local day, any actor's (as for periods); the as-of day
--- when there is none
-first_statement as (
-    select
-        coalesce(
-            timezone(getvariable('timezone'), min(int_statement_copies.ts))::date, getvariable('as_of')::date
-        ) as first_day
-    from int_statement_copies
-    where int_statement_copies.kept
-),
-
 holders as (
     select
         workers.worker_id,
@@ -37,7 +26,6 @@ holders as (
         workers.supervisor_id,
         workers.end_date,
         tracks.track,
-        tracks.position as track_position,
         tracks.credential,
         tracks.hours as required_hours,
         tracks.months,
@@ -59,11 +47,11 @@ cycle_range as (
         holders.*,
         greatest(
             cycle_index(holders.anchor, holders.months, holders.certified_on),
-            cycle_index(holders.anchor, holders.months, first_statement.first_day)
+            -- the earliest valid statement's local day, as for periods (warehouse.define_periods)
+            cycle_index(holders.anchor, holders.months, getvariable('first_day')::date)
         ) as first_k,
         cycle_index(holders.anchor, holders.months, getvariable('as_of')::date) as last_k
     from holders
-    cross join first_statement
 ),
 
 numbered as (
