@@ -381,7 +381,6 @@ def hostile_source() -> dict:
         "unknown_verb_share": 1.0,
         "unknown_verbs": IMAGE,
         "earliest_instant": pandas.Timestamp("2026-10-01T12:00:00Z"),
-        "latest_instant": pandas.Timestamp("2026-10-01T12:00:00Z"),
         "hours_after_receipt": -1.0,
         "max_silent_days": None,
         "silent_days": None,

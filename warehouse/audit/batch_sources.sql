@@ -46,7 +46,6 @@ records as (
         batch_records.verb_id,
         len(batch_records.reasons) > 0 as quarantined,
         least(batch_records.ts, batch_records.stored_ts) as earliest_instant,
-        greatest(batch_records.ts, batch_records.stored_ts) as latest_instant,
         -- a statement cannot have happened, nor been stored, after celedger received it
         epoch(greatest(batch_records.ts, batch_records.stored_ts)) - epoch(batch_files.received_at)
             as seconds_after_receipt,
@@ -125,7 +124,6 @@ per_source as (
             where not records.quarantined and records.on_catalogued and not is_known_verb(records.verb_id)
         )))[1:3] as unknown_verb_examples,
         min(records.earliest_instant) filter (where not records.quarantined) as earliest_instant,
-        max(records.latest_instant) filter (where not records.quarantined) as latest_instant,
         max(records.seconds_after_receipt) filter (where not records.quarantined) / 3600 as hours_after_receipt
     from records
     group by records.source
@@ -173,7 +171,6 @@ final as (
         end as unknown_verb_share,
         array_to_string(per_source.unknown_verb_examples, ' ') as unknown_verbs,
         per_source.earliest_instant,
-        per_source.latest_instant,
         per_source.hours_after_receipt,
         silence.max_silent_days,
         silence.silent_days

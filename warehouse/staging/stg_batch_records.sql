@@ -31,7 +31,6 @@ named as (
         batch_fields.extracted[5] as openid,
         batch_fields.extracted[6] as account_home_page,
         batch_fields.extracted[7] as account_name,
-        batch_fields.extracted[8] as first_member,
         batch_fields.extracted[9] as actor_name,
         batch_fields.extracted[10] as verb_id,
         coalesce(batch_fields.extracted[11], 'Activity') as object_type,
