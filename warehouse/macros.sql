@@ -94,6 +94,11 @@ create or replace temp macro context_activity_ids(activities) as
         else []
     end;
 
+-- Rule 2: two copies of a statement are the same statement when they differ only in what
+-- the LRS sets (stored, authority, version); this hash of the rest tells them apart.
+create or replace temp macro statement_content_hash(raw) as
+    md5(json_merge_patch(raw, '{"stored":null,"authority":null,"version":null}'));
+
 -- Rule 13: adding months keeps the day of the month, clamped to the month's last day (DuckDB's
 -- date + interval does exactly that); a cycle k starts at anchor + k * months, always
 -- counted from the anchor, so a clamped day never drifts.

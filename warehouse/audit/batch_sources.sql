@@ -88,7 +88,7 @@ contents as (
     select
         repeated.source,
         repeated.statement_id,
-        md5(json_merge_patch(raw_statements.raw, '{"stored":null,"authority":null,"version":null}')) as content
+        statement_content_hash(raw_statements.raw) as content
     from raw_statements
     inner join file_starts on file_starts.file_id = raw_statements.file_id
     inner join repeated

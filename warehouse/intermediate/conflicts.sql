@@ -45,7 +45,7 @@ contents as (
         raw_statements.file_id,
         raw_statements.rowid - file_starts.first_rowid + 1 as record_no,
         raw_statements.raw,
-        md5(json_merge_patch(raw_statements.raw, '{"stored":null,"authority":null,"version":null}')) as content_hash,
+        statement_content_hash(raw_statements.raw) as content_hash,
         try_cast(json_extract_string(raw_statements.raw, '$.stored') as timestamptz) as stored_ts
     from raw_statements
     inner join file_starts on file_starts.file_id = raw_statements.file_id
