@@ -94,6 +94,14 @@ create or replace temp macro context_activity_ids(activities) as
         else []
     end;
 
+-- Rules 7 and 17: the share of a period or cycle elapsed on the as-of day, in whole local
+-- days with both ends counted, from the day the worker's time in it began; and whether
+-- hours keep pace with what is owed by then, less the policy's slack.
+create or replace temp macro elapsed_fraction(first_day, last_day, as_of) as
+    least(greatest((datediff('day', first_day, as_of) + 1) / (datediff('day', first_day, last_day) + 1), 0), 1);
+create or replace temp macro on_pace(hours, owed, fraction) as
+    hours >= owed * fraction - getvariable('pace_slack_hours');
+
 -- Rule 2: two copies of a statement are the same statement when they differ only in what
 -- the LRS sets (stored, authority, version); this hash of the rest tells them apart.
 create or replace temp macro statement_content_hash(raw) as

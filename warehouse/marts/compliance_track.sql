@@ -53,10 +53,9 @@ paced as (
         cycles.*,
         coalesce(hours.counted_hours, 0) as counted_hours,
         coalesce(hours.capped_hours, 0) as capped_hours,
-        least(greatest(
-            (datediff('day', greatest(cycles.cycle_start, cycles.certified_on), getvariable('as_of')::date) + 1)
-            / (datediff('day', greatest(cycles.cycle_start, cycles.certified_on), cycles.cycle_end) + 1),
-            0), 1) as elapsed_fraction
+        elapsed_fraction(
+            greatest(cycles.cycle_start, cycles.certified_on), cycles.cycle_end, getvariable('as_of')::date
+        ) as elapsed_fraction
     from cycles
     left join hours
         on hours.worker_id = cycles.worker_id and hours.track = cycles.track and hours.cycle = cycles.cycle
@@ -68,8 +67,9 @@ minimums as (
         paced.track,
         paced.cycle,
         bool_and(cycle_minimums.hours_needed = 0) as all_met,
-        bool_and(cycle_minimums.counted_hours
-            >= cycle_minimums.required_hours * paced.elapsed_fraction - getvariable('pace_slack_hours')) as on_pace,
+        bool_and(
+            on_pace(cycle_minimums.counted_hours, cycle_minimums.required_hours, paced.elapsed_fraction)
+        ) as on_pace,
         coalesce(string_agg(
             cycle_minimums.minimum || ':' || cycle_minimums.hours_needed, ';' order by minimum_order.position
         ) filter (where cycle_minimums.hours_needed > 0), '') as minimums_short
@@ -120,8 +120,7 @@ final as (
                 then 'separated'
             when measured.counted_hours >= measured.required_hours and measured.minimums_met then 'compliant'
             when getvariable('as_of')::date > measured.cycle_end then 'non_compliant'
-            when measured.counted_hours
-                >= measured.required_hours * measured.elapsed_fraction - getvariable('pace_slack_hours')
+            when on_pace(measured.counted_hours, measured.required_hours, measured.elapsed_fraction)
                 and measured.minimums_on_pace
                 then 'on_track'
             else 'at_risk'

@@ -56,8 +56,7 @@ owed as (
         requirements.hours as role_hours,
         case
             when getvariable('proration') = 'monthly' and employed.hire_date > employed.start_date then
-                (year(employed.period_end) * 12 + month(employed.period_end))
-                - (year(employed.hire_date) * 12 + month(employed.hire_date))
+                month_number(employed.period_end) - month_number(employed.hire_date)
                 + (day(employed.hire_date) = 1)::int
             else 12
         end as owed_months,
@@ -124,9 +123,7 @@ measured as (
         coalesce(counted.pending_hours, 0)::decimal(9, 2) as pending_hours,
         owed.end_date is not null and owed.end_date between owed.start_date and owed.period_end as separated,
         owed.period_end,
-        least(greatest(
-            (datediff('day', owed.own_start, (select as_of.as_of_date from as_of)) + 1)
-            / (datediff('day', owed.own_start, owed.period_end) + 1), 0), 1) as elapsed_fraction,
+        elapsed_fraction(owed.own_start, owed.period_end, (select as_of.as_of_date from as_of)) as elapsed_fraction,
         coalesce(coverage.competencies_covered, '') as competencies_covered,
         last_activity.last_activity_at
     from owed
@@ -151,9 +148,7 @@ final as (
             when measured.separated then 'separated'
             when measured.approved_hours >= measured.required_hours then 'compliant'
             when (select as_of.as_of_date from as_of) > measured.period_end then 'non_compliant'
-            when measured.approved_hours
-                >= measured.required_hours * measured.elapsed_fraction - getvariable('pace_slack_hours')
-                then 'on_track'
+            when on_pace(measured.approved_hours, measured.required_hours, measured.elapsed_fraction) then 'on_track'
             else 'at_risk'
         end as status,
         measured.competencies_covered,
