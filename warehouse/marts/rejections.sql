@@ -15,36 +15,26 @@ files as (
     select * from loaded_files
 ),
 
-reasons as (
-    select
-        files.source,
-        unnest(quarantined.reasons) as reason,
-        quarantined.statement_id,
-        quarantined.record_no,
-        files.path,
-        files.loaded_as_of,
+records as (
+    select quarantined.file_id, quarantined.statement_id, quarantined.record_no, quarantined.reasons,
         'quarantined' as outcome
     from quarantined
-    inner join files on files.file_id = quarantined.file_id
-),
-
-warnings as (
-    select
-        files.source,
-        unnest(warned.reasons) as reason,
-        warned.statement_id,
-        warned.record_no,
-        files.path,
-        files.loaded_as_of,
-        'warning' as outcome
+    union all
+    select warned.file_id, warned.statement_id, warned.record_no, warned.reasons, 'warning' as outcome
     from warned
-    inner join files on files.file_id = warned.file_id
 ),
 
 both_outcomes as (
-    select * from reasons
-    union all
-    select * from warnings
+    select
+        files.source,
+        unnest(records.reasons) as reason,
+        records.statement_id,
+        records.record_no,
+        files.path,
+        files.loaded_as_of,
+        records.outcome
+    from records
+    inner join files on files.file_id = records.file_id
 ),
 
 final as (
