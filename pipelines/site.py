@@ -35,12 +35,11 @@ import duckdb
 import jinja2
 from markupsafe import Markup
 
-from pipelines import pages, resources, vocabulary, warehouse
+from pipelines import pages, processes, resources, vocabulary, warehouse
 from pipelines.errors import CeledgerError
 from pipelines.site_writer import (
     connection,
     drawing_pool,
-    processes,
     read_manifest,
     read_only_file,
     reuse_pages,
@@ -714,8 +713,8 @@ def write_site(
     out.mkdir(parents=True, exist_ok=True)
     database = read_only_file(con)
     if parallel is None:
-        parallel = processes() > 0 and database is not None and worker_pages(con) >= PARALLEL_PAGES
-    drawers = max(processes(), 2) if parallel and database is not None else 0
+        parallel = processes.cores() > 0 and database is not None and worker_pages(con) >= PARALLEL_PAGES
+    drawers = max(processes.cores(), 2) if parallel and database is not None else 0
     with no_progress_bar(con), scratch_folder(out) as scratch, drawing_pool(drawers) as pool:
         for _ in range(drawers):
             pool.submit(warm)  # each starts a process, which reads the templates meanwhile

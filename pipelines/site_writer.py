@@ -15,7 +15,6 @@ the drawing processes, while this process draws the summary pages).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 import tempfile
@@ -27,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.errors import CeledgerError
+from pipelines.processes import spawned_pool
 
 MANIFEST = ".manifest"  # in the site folder: "<digest> <page path>" per worker page
 
@@ -95,20 +95,13 @@ def read_only_file(con: duckdb.DuckDBPyConnection) -> str | None:
     return path if path and read_only else None
 
 
-def processes() -> int:
-    """How many drawing processes pay: one per core, none on one core or in a daemonic
-    process (which may not have children: a task runner may run us in one)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return 0 if cores < 2 or multiprocessing.current_process().daemon else cores
-
-
 @contextmanager
 def drawing_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
     """A pool of `workers` spawned drawing processes; None for none."""
     if workers == 0:
         yield None
         return
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = spawned_pool(workers)
     try:
         yield pool
     finally:

@@ -22,8 +22,6 @@ small batch is checked here, where starting processes would cost more than it sa
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
 import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -32,6 +30,7 @@ import duckdb
 import msgspec
 import pyarrow
 
+from pipelines import processes
 from pipelines.errors import CeledgerError
 from pipelines.statement_schema import score_order, validator, violations
 
@@ -98,13 +97,6 @@ def check_slice(texts: pyarrow.Array) -> list[tuple[int, list[tuple[str, str]]]]
     return check_texts(texts.to_pylist())
 
 
-def cores() -> int:
-    """Processes worth starting: one per core, none on one core or in a daemonic process
-    (which may not have children: a task runner may run us in one)."""
-    count = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return 0 if count < 2 or multiprocessing.current_process().daemon else count
-
-
 def warm() -> None:
     """Compile the schema in a new process while this one loads the files."""
     validator()
@@ -120,10 +112,10 @@ class Checker:
         self.seconds = 0.0
 
     def start(self, new_bytes: int) -> None:
-        workers = cores()
+        workers = processes.cores()
         if workers > 1 and new_bytes >= PARALLEL_BYTES:
             self.workers = workers
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            self.pool = processes.spawned_pool(self.workers)
             for _ in range(self.workers):
                 self.pool.submit(warm)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import validation
+from pipelines import processes, validation
 from pipelines.errors import CeledgerError
 from pipelines.statement_schema import violations
 from pipelines.warehouse import MODELS, shared_macros
@@ -236,7 +236,7 @@ def test_other_processes_find_what_this_one_finds(tmp_path, monkeypatch):
     here = corpus_run(tmp_path / "here", cases)
     monkeypatch.setattr(validation, "PARALLEL_BYTES", 0)
     monkeypatch.setattr(validation, "SLICE", 7)
-    monkeypatch.setattr(validation, "cores", lambda: 2)  # even on a one-core machine
+    monkeypatch.setattr(processes, "cores", lambda: 2)  # even on a one-core machine
     assert corpus_run(tmp_path / "there", cases) == here
 
 
