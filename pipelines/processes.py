@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from pipelines.errors import CeledgerError
 
 
 def cores() -> int:
@@ -18,3 +20,11 @@ def cores() -> int:
 
 def spawned_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def result(job: Future, work: str) -> object:
+    """A job's result; its failure as one line naming the work and what went wrong."""
+    try:
+        return job.result()
+    except Exception as err:
+        raise CeledgerError(f"{work} failed: {type(err).__name__}: {err}") from err

@@ -25,8 +25,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.errors import CeledgerError
-from pipelines.processes import spawned_pool
+from pipelines.processes import result, spawned_pool
 
 MANIFEST = ".manifest"  # in the site folder: "<digest> <page path>" per worker page
 
@@ -110,13 +109,7 @@ def drawing_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
 
 def wait_for(jobs: list[Future]) -> list:
     """Every job's result; the first failure is raised, naming what went wrong."""
-    results = []
-    for job in jobs:
-        try:
-            results.append(job.result())
-        except Exception as err:
-            raise CeledgerError(f"drawing the site's pages failed: {type(err).__name__}: {err}") from err
-    return results
+    return [result(job, "drawing the site's pages") for job in jobs]
 
 
 # one read-only connection per drawing process and warehouse, opened by its first job

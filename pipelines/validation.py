@@ -31,11 +31,11 @@ import msgspec
 import pyarrow
 
 from pipelines import processes
-from pipelines.errors import CeledgerError
 from pipelines.statement_schema import score_order, validator, violations
 
 SLICE = 10_000  # records a process checks at a time
 PARALLEL_BYTES = 32 << 20  # new files at least this large are checked in other processes
+CHECKING = "checking statements against the xAPI schema"
 AHEAD = 2  # slices handed to each process before this one waits for the oldest
 
 BATCH_RECORDS = """
@@ -150,9 +150,9 @@ class Checker:
                 self.checked += piece.num_rows
                 pending.append((piece, self.pool.submit(check_slice, piece.column(2))))
                 while len(pending) > limit or (pending and pending[0][1].done()):
-                    keep(pending[0][0], result(pending.popleft()[1]))
+                    keep(pending[0][0], processes.result(pending.popleft()[1], CHECKING))
             while pending:
-                keep(pending[0][0], result(pending.popleft()[1]))
+                keep(pending[0][0], processes.result(pending.popleft()[1], CHECKING))
         table = pyarrow.table({name: pyarrow.array(rows[name], kind) for name, kind in COLUMNS.items()})
         con.register("schema_violations_found", table)
         try:
@@ -163,10 +163,3 @@ class Checker:
         finally:
             con.unregister("schema_violations_found")
         self.seconds += time.perf_counter() - started
-
-
-def result(job: Future) -> list:
-    try:
-        return job.result()
-    except Exception as err:
-        raise CeledgerError(f"checking statements against the xAPI schema failed: {type(err).__name__}: {err}") from err
