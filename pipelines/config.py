@@ -93,14 +93,14 @@ class Policy:
     increment_minutes: int
     pace_slack_hours: float
     # the quality gate's limits on each source's share of a load's batch (expectations/batch_sources.json)
-    max_quarantined_share: float = 0.5
-    max_conflicting_share: float = 0.5
-    max_unknown_verb_share: float = 0.5
-    min_batch_records: int = 20  # fewer records from a source in a batch are not judged by share
-    tracks: tuple[Track, ...] = ()
+    max_quarantined_share: float
+    max_conflicting_share: float
+    max_unknown_verb_share: float
+    min_batch_records: int  # fewer records from a source in a batch are not judged by share
+    tracks: tuple[Track, ...]
     # lenient: a statement whose only xAPI defects lie in fields no rule reads is accepted
     # with warnings; strict: every statement with a defect is quarantined
-    validation: str = "lenient"
+    validation: str
 
 
 @dataclass
